@@ -1,0 +1,140 @@
+import type { Frame, FrameInfo } from "./frame.js";
+import type { Issue } from "./issue.js";
+
+/** What one `push` or `end` completed, in stream order. */
+export interface FramerOutput {
+  readonly frames: Frame[];
+  readonly issues: Issue[];
+}
+
+/**
+ * An incremental framer. `push` takes the next chunk of the stream and returns
+ * the frames and issues it can complete; `end` reports what is left. The result
+ * never depends on how the stream was cut into chunks.
+ */
+export interface Framer {
+  push(chunk: Uint8Array): FramerOutput;
+  end(): FramerOutput;
+  /** Bytes pushed so far (the stream's length). */
+  readonly position: number;
+  /** After a fatal issue, the stream offset from which bytes stay unframed. */
+  readonly stoppedAt: number | undefined;
+}
+
+/**
+ * Shared bookkeeping for framers: stream position, chunk indices, frame
+ * numbering and output. A subclass implements `scan` over each chunk and
+ * `finish` at the end of the stream.
+ */
+export abstract class FramerBase implements Framer {
+  position = 0;
+  stoppedAt: number | undefined = undefined;
+  /** Start of the frame being cut. */
+  protected frameStart = 0;
+  /** Index of the chunk being scanned, and its absolute end offset. */
+  protected chunkIndex = -1;
+  protected chunkEnd = 0;
+  private chunkStarts: number[] = [];
+  private chunkFirst = 0;
+  private chunkBase = 0;
+  private frames: Frame[] = [];
+  private issues: Issue[] = [];
+  private nextIndex = 0;
+  private ended = false;
+
+  push(chunk: Uint8Array): FramerOutput {
+    if (this.ended) throw new Error("push after end");
+    const base = this.position;
+    this.chunkIndex += 1;
+    this.chunkEnd = base + chunk.length;
+    this.position = this.chunkEnd;
+    if (this.stoppedAt === undefined) {
+      this.trimChunks();
+      this.chunkStarts.push(base);
+      if (chunk.length > 0) this.scan(chunk, base);
+    }
+    return this.flush();
+  }
+
+  end(): FramerOutput {
+    if (!this.ended) {
+      this.ended = true;
+      if (this.stoppedAt === undefined) this.finish();
+    }
+    return this.flush();
+  }
+
+  /** Consumes one chunk whose first byte is at stream offset `base`. */
+  protected abstract scan(chunk: Uint8Array, base: number): void;
+
+  /** Called once when the stream ends (unless a fatal issue stopped the framer). */
+  protected abstract finish(): void;
+
+  /** Marks `at` as the start of the next frame. */
+  protected startFrame(at: number): void {
+    this.frameStart = at;
+  }
+
+  /** The index of the chunk holding stream offset `at` (at or after the current frame). */
+  protected chunkAt(at: number): number {
+    if (at >= this.chunkEnd) return this.chunkIndex + 1;
+    const starts = this.chunkStarts;
+    for (let k = starts.length - 1; k >= this.chunkFirst; k--) {
+      // The latest chunk starting at or before `at` holds it; an empty chunk shares
+      // its start with the next one, which is found first.
+      if ((starts[k] ?? 0) <= at) return this.chunkBase + k;
+    }
+    return this.chunkBase + this.chunkFirst;
+  }
+
+  /** Forgets chunks that end before the current frame: only a pending frame needs them. */
+  private trimChunks(): void {
+    const starts = this.chunkStarts;
+    while (
+      this.chunkFirst + 1 < starts.length &&
+      (starts[this.chunkFirst + 1] ?? 0) <= this.frameStart
+    ) {
+      this.chunkFirst += 1;
+    }
+    if (this.chunkFirst > 256 && this.chunkFirst * 2 > starts.length) {
+      this.chunkStarts = starts.slice(this.chunkFirst);
+      this.chunkBase += this.chunkFirst;
+      this.chunkFirst = 0;
+    }
+  }
+
+  /** Records a complete frame ending at `end` (its last byte is in the current chunk). */
+  protected emit(
+    end: number,
+    headStart: number,
+    headEnd: number,
+    payloadStart: number,
+    payloadEnd: number,
+    info: FrameInfo | undefined,
+  ): void {
+    this.frames.push({
+      index: this.nextIndex++,
+      start: this.frameStart,
+      end,
+      headStart,
+      headEnd,
+      payloadStart,
+      payloadEnd,
+      firstChunk: this.chunkAt(this.frameStart),
+      endChunk: this.chunkAt(end - 1) + 1,
+      info,
+    });
+  }
+
+  protected report(issue: Issue): void {
+    this.issues.push(issue);
+    if (issue.fatal && this.stoppedAt === undefined) this.stoppedAt = this.frameStart;
+  }
+
+  private flush(): FramerOutput {
+    const out = { frames: this.frames, issues: this.issues };
+    if (this.frames.length > 0) this.frames = [];
+    if (this.issues.length > 0) this.issues = [];
+    return out;
+  }
+}
