@@ -14,8 +14,10 @@ export type IssueCode =
   | "CORRUPT_FRAME"
   | "MALFORMED_VARINT"
   | "INVALID_COMPRESSED_FLAG"
+  // framing: netty, fixed, varint, grpc, delim (add codes here)
   | "RESP_PROTOCOL_ERROR"
   | "HTTP_PROTOCOL_ERROR"
+  // framing: resp, http1 (add codes here)
   // protobuf
   | "TRUNCATED_VARINT"
   | "TRUNCATED_FIXED"
@@ -27,6 +29,7 @@ export type IssueCode =
   | "UNTERMINATED_GROUP"
   | "DEPTH_LIMIT"
   | "WIRE_TYPE_MISMATCH"
+  // protobuf (add codes here)
   // payload transforms
   | "DECOMPRESS_FAILED";
 
