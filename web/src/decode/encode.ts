@@ -127,20 +127,24 @@ export function encodeGrpc(spec: GrpcSpec, payload: Uint8Array, compressed: bool
   return { ok: true, bytes: out };
 }
 
-/** The payload followed by the separator; a payload that holds the separator would be cut short. */
+/**
+ * The payload followed by the separator. The receiver cuts at the first
+ * separator in payload + separator, so any earlier match (inside the payload,
+ * or straddling its end) is refused.
+ */
 export function encodeDelim(spec: DelimSpec, payload: Uint8Array): EncodeResult {
-  const at = indexOfBytes(payload, spec.sep);
-  if (at >= 0) {
-    return fail(
-      "SEPARATOR_IN_PAYLOAD",
-      `the payload holds the separator at byte ${at}: the receiver would cut the frame there`,
-    );
-  }
   if (payload.length > spec.max)
     return fail("FRAME_TOO_LARGE", `payload of ${payload.length} bytes exceeds max ${spec.max}`);
   const out = new Uint8Array(payload.length + spec.sep.length);
   out.set(payload, 0);
   out.set(spec.sep, payload.length);
+  const at = indexOfBytes(out, spec.sep);
+  if (at !== payload.length) {
+    return fail(
+      "SEPARATOR_IN_PAYLOAD",
+      `the payload holds the separator at byte ${at}: the receiver would cut the frame there`,
+    );
+  }
   return { ok: true, bytes: out };
 }
 
