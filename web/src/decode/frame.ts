@@ -32,8 +32,13 @@ export type FrameInfo =
     }
   | {
       readonly kind: "resp";
-      /** The type byte of the top-level value as a character: "+", "-", ":", "$", "*", ">", ... */
+      /**
+       * The type byte of the top-level value as a character: "+", "-", ":", "$", "*", ">", ...;
+       * "inline" for an inline command line such as "PING\r\n".
+       */
       readonly type: string;
+      /** Attribute values ("|") joined in front of the value: the head follows them. */
+      readonly attributes: number;
     };
 
 /**

@@ -2,8 +2,10 @@ import { DelimFramer } from "./delim.js";
 import { FixedFramer } from "./fixed.js";
 import type { Framer } from "./framer.js";
 import { GrpcFramer } from "./grpc.js";
+import { Http1Framer } from "./http1.js";
 import { LengthDelimitedFramer } from "./length-delimited.js";
 import { NettyFramer } from "./netty.js";
+import { RespFramer } from "./resp.js";
 import type { FramingSpec } from "./spec.js";
 import { VarintFramer } from "./varint.js";
 
@@ -22,7 +24,9 @@ export function createFramer(spec: FramingSpec): Framer {
       return new GrpcFramer(spec);
     case "delim":
       return new DelimFramer(spec);
-    default:
-      throw new Error(`framing ${spec.kind} is not available yet`);
+    case "resp":
+      return new RespFramer(spec);
+    case "http1":
+      return new Http1Framer(spec);
   }
 }
