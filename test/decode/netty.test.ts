@@ -121,10 +121,13 @@ const rows: Row[] = [
     spec: "netty:size=1,max=4",
     hex: "0511223344" + "55" + "026162",
     frames: [[6, 9, 6, 7, 6, 9]],
-    issues: [["FRAME_TOO_LARGE", 0, 6, false]],
+    issues: [
+      ["FRAME_TOO_LARGE", 0, 1, false],
+      ["DISCARDED_BYTES", 0, 6, false],
+    ],
   },
   {
-    name: "too long (no failfast): the same issue and span",
+    name: "too long (no failfast): one issue over the discarded bytes",
     spec: "netty:size=1,max=4,failfast=0",
     hex: "0511223344" + "55" + "026162",
     frames: [[6, 9, 6, 7, 6, 9]],
@@ -159,11 +162,14 @@ const rows: Row[] = [
     issues: [["FRAME_TOO_LARGE", 0, 3, false]],
   },
   {
-    name: "stream ends while discarding (failfast): reported once, at the head",
+    name: "stream ends while discarding (failfast): the error at the head, then the bytes discarded",
     spec: "netty:size=1,max=4",
     hex: "091122",
     frames: [],
-    issues: [["FRAME_TOO_LARGE", 0, 10, false]],
+    issues: [
+      ["FRAME_TOO_LARGE", 0, 1, false],
+      ["DISCARDED_BYTES", 0, 3, false],
+    ],
   },
   {
     name: "Java long wrap: 0x7fffffffffffffff + 8 is negative, so CORRUPT_FRAME, not too long",
@@ -197,8 +203,11 @@ describe("netty framing: when issues appear", () => {
   it("failfast reports a too-long frame as soon as the head is read", () => {
     const framer = new NettyFramer(nettySpec("netty:size=2,max=10"));
     const first = framer.push(hexToBytes("0100"));
-    expect(first.issues.map(brief)).toEqual([["FRAME_TOO_LARGE", 0, 258, false]]);
-    expect(framer.push(new Uint8Array(256)).issues).toEqual([]);
+    expect(first.issues.map(brief)).toEqual([["FRAME_TOO_LARGE", 0, 2, false]]);
+    expect(framer.push(new Uint8Array(255)).issues).toEqual([]);
+    expect(framer.push(new Uint8Array(1)).issues.map(brief)).toEqual([
+      ["DISCARDED_BYTES", 0, 258, false],
+    ]);
     const next = framer.push(hexToBytes("000161"));
     expect(next.frames.map(spans)).toEqual([[258, 261, 258, 260, 258, 261]]);
   });
@@ -215,7 +224,10 @@ describe("netty framing: when issues appear", () => {
     const out = runFramer(new NettyFramer(nettySpec("netty:size=1,max=2")), [
       hexToBytes("02aabb01cc"),
     ]);
-    expect(out.issues.map(brief)).toEqual([["FRAME_TOO_LARGE", 0, 3, false]]);
+    expect(out.issues.map(brief)).toEqual([
+      ["FRAME_TOO_LARGE", 0, 1, false],
+      ["DISCARDED_BYTES", 0, 3, false],
+    ]);
     expect(out.frames.map(spans)).toEqual([[3, 5, 3, 4, 3, 5]]);
   });
 
@@ -224,7 +236,10 @@ describe("netty framing: when issues appear", () => {
     const out = runFramer(new NettyFramer(nettySpec("netty:size=8")), [
       hexToBytes("0020000000000001"),
     ]);
-    expect(out.issues.map(brief)).toEqual([["FRAME_TOO_LARGE", 0, Number.MAX_SAFE_INTEGER, false]]);
+    expect(out.issues.map(brief)).toEqual([
+      ["FRAME_TOO_LARGE", 0, 8, false],
+      ["DISCARDED_BYTES", 0, 8, false],
+    ]);
     expect(out.issues[0]?.text).toContain("9007199254741001"); // 2^53 + 1 + 8
   });
 });
@@ -305,7 +320,7 @@ describe("netty framing: a 4 GiB length field", () => {
     const framer = new NettyFramer(nettySpec(`netty:size=4,max=${2 ** 31 - 1}`));
     const before = process.memoryUsage();
     const first = framer.push(hexToBytes("ffffffff"));
-    expect(first.issues.map(brief)).toEqual([["FRAME_TOO_LARGE", 0, 2 ** 32 + 3, false]]);
+    expect(first.issues.map(brief)).toEqual([["FRAME_TOO_LARGE", 0, 4, false]]);
     const mib = new Uint8Array(1 << 20);
     // 0xffffffff + 4 = 2^32 + 3 bytes to discard, 4 of them already read.
     for (let k = 0; k < 4095; k++) expect(framer.push(mib).frames).toEqual([]);

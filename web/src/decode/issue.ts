@@ -14,6 +14,7 @@ export type IssueCode =
   | "CORRUPT_FRAME"
   | "MALFORMED_VARINT"
   | "INVALID_COMPRESSED_FLAG"
+  | "DISCARDED_BYTES"
   // framing: netty, fixed, varint, grpc, delim (add codes here)
   | "RESP_PROTOCOL_ERROR"
   | "HTTP_PROTOCOL_ERROR"
@@ -29,6 +30,7 @@ export type IssueCode =
   | "UNTERMINATED_GROUP"
   | "DEPTH_LIMIT"
   | "WIRE_TYPE_MISMATCH"
+  | "INVALID_FIELD_NUMBER"
   // protobuf (add codes here)
   // payload transforms
   | "DECOMPRESS_FAILED";

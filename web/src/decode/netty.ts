@@ -99,7 +99,17 @@ export class NettyFramer extends FramerBase {
       this.frameEnd = end > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(end);
       this.tooLong = String(length);
       this.state = DISCARD;
-      if (this.spec.failfast) this.reportTooLong(this.frameEnd, "");
+      if (this.spec.failfast) {
+        // Netty's failFast: the error as soon as the length is read, on the bytes that said it.
+        this.report(
+          makeIssue(
+            "FRAME_TOO_LARGE",
+            `Adjusted frame length exceeds ${max}: ${length} - discarding the frame`,
+            [s + this.spec.offset, s + this.fieldEnd],
+            false,
+          ),
+        );
+      }
       return;
     }
     this.frameEnd = s + Number(length);
@@ -124,15 +134,19 @@ export class NettyFramer extends FramerBase {
 
   private onDiscarded(): void {
     const end = this.frameEnd;
-    if (!this.spec.failfast) this.reportTooLong(end, "");
+    this.reportDiscarded(end, "");
     this.startFrame(end);
   }
 
-  private reportTooLong(end: number, note: string): void {
+  /** The discarded bytes: FRAME_TOO_LARGE without failfast, else DISCARDED_BYTES (the error came first). */
+  private reportDiscarded(end: number, note: string): void {
+    const failfast = this.spec.failfast;
     this.report(
       makeIssue(
-        "FRAME_TOO_LARGE",
-        `Adjusted frame length exceeds ${this.spec.max}: ${this.tooLong} - discarded${note}`,
+        failfast ? "DISCARDED_BYTES" : "FRAME_TOO_LARGE",
+        failfast
+          ? `${end - this.frameStart} bytes of a frame of ${this.tooLong} bytes discarded${note}`
+          : `Adjusted frame length exceeds ${this.spec.max}: ${this.tooLong} - discarded${note}`,
         [this.frameStart, end],
         false,
       ),
@@ -168,11 +182,8 @@ export class NettyFramer extends FramerBase {
           true,
         ),
       );
-    } else if (!this.spec.failfast) {
-      this.reportTooLong(
-        end,
-        `; the stream ended after ${end - s} of them (Netty reports nothing here)`,
-      );
+    } else {
+      this.reportDiscarded(end, `; the stream ended after ${end - s} of them`);
     }
   }
 
