@@ -51,6 +51,15 @@ export interface FieldNode {
   /** Schemaless only: what the walk chose for a LEN field, and what else it could be. */
   readonly reading: Reading | undefined;
   readonly alternatives: readonly Reading[] | undefined;
+  /**
+   * Schemaless VARINT fields only: the value read as zigzag (sint32/sint64), since
+   * the wire does not say which; `decoded` holds the plain unsigned reading.
+   */
+  readonly zigzag?: number | bigint;
+  /** Schemaless I32/I64 fields only: the value read as float/double (`decoded` holds the unsigned integer). */
+  readonly float?: number;
+  /** Groups only: the span of the EGROUP tag that closes the group (the tail of `span`). */
+  readonly groupEnd?: Span;
   /** Part of a oneof: its name. */
   readonly oneof: string | undefined;
   /** An element of a map field: the map's entry is this field's message (key = 1, value = 2). */

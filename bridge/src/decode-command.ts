@@ -1,0 +1,180 @@
+import { createReadStream } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import type { Readable, Writable } from "node:stream";
+import { messageToJson } from "../../web/src/decode/proto-json.js";
+import {
+  frameRecord,
+  issueRecord,
+  rawMessageJson,
+  type Json,
+} from "../../web/src/decode/records.js";
+import { parseFramingSpec } from "../../web/src/decode/spec.js";
+import {
+  StreamDecoder,
+  type PayloadMode,
+  type StreamEvent,
+} from "../../web/src/decode/stream-decoder.js";
+import {
+  findMessageType,
+  listMessageTypes,
+  loadSchemas,
+} from "../../web/src/session/schema-load.js";
+
+export const DECODE_USAGE = `usage: framescope decode --framing SPEC [--proto FILE ...] [--type NAME | --raw] [--fields] [FILE|-]
+
+Cuts a byte stream into frames and prints one JSON object per frame and per
+issue (JSON Lines), in stream order, each with its spans.
+
+  --framing SPEC   how frames are delimited, e.g. length, length:size=2, grpc,
+                   varint, delim:sep=0d0a, resp, http1 (see docs/framing.md)
+  --proto FILE     a .proto schema (repeatable; imports resolve among them)
+  --type NAME      the message type of every payload, e.g. abi.CommandRequest
+  --raw            decode payloads as protobuf without a schema
+  --fields         add each frame's field tree with spans
+  FILE             raw bytes to read; - or nothing reads standard input
+
+Exit status: 0 decoded cleanly, 1 issues were printed, 2 usage error.`;
+
+/** Standard streams of the command, so tests can run it in-process too. */
+export interface CommandIo {
+  readonly stdin: Readable;
+  readonly stdout: Writable;
+  readonly stderr: Writable;
+}
+
+class UsageError extends Error {}
+
+/** Runs `framescope decode`; resolves to the exit status. */
+export async function runDecodeCommand(argv: readonly string[], io: CommandIo): Promise<number> {
+  let setup: Awaited<ReturnType<typeof prepare>>;
+  try {
+    setup = await prepare(argv, io);
+    if (setup === undefined) return 0;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr.write(`framescope decode: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  const { decoder, input, fields } = setup;
+  let issues = 0;
+  const write = (events: StreamEvent[]): void => {
+    const lines: string[] = [];
+    for (const ev of events) {
+      if (ev.type === "issue") {
+        issues++;
+        lines.push(JSON.stringify(issueRecord(ev.issue)));
+        continue;
+      }
+      const df = ev.frame;
+      lines.push(JSON.stringify(frameRecord(df, setup.json(ev), { fields })));
+      for (const issue of df.message?.issues ?? []) {
+        issues++;
+        lines.push(JSON.stringify(issueRecord(issue, { frame: df.frame.index })));
+      }
+    }
+    if (lines.length > 0) io.stdout.write(lines.join("\n") + "\n");
+  };
+  try {
+    for await (const chunk of input) write(decoder.push(chunk as Uint8Array));
+  } catch (err) {
+    io.stderr.write(
+      `framescope decode: cannot read input: ${err instanceof Error ? err.message : String(err)}\n`,
+    );
+    return 2;
+  }
+  write(decoder.end());
+  return issues > 0 ? 1 : 0;
+}
+
+async function prepare(argv: readonly string[], io: CommandIo) {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        framing: { type: "string" },
+        proto: { type: "string", multiple: true },
+        type: { type: "string" },
+        raw: { type: "boolean" },
+        fields: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (err) {
+    throw new UsageError(`${err instanceof Error ? err.message : String(err)}\n${DECODE_USAGE}`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout.write(DECODE_USAGE + "\n");
+    return undefined;
+  }
+  if (values.framing === undefined) throw new UsageError(`--framing is required\n${DECODE_USAGE}`);
+  const spec = parseFramingSpec(values.framing);
+  if (!spec.ok) throw new UsageError(`bad --framing: ${spec.error}`);
+  if (positionals.length > 1) throw new UsageError(`one input at most, got ${positionals.length}`);
+  if (values.raw && values.type !== undefined)
+    throw new UsageError("--raw and --type exclude each other");
+  if (values.type !== undefined && (values.proto ?? []).length === 0)
+    throw new UsageError("--type needs --proto FILE");
+
+  let mode: PayloadMode = values.raw ? { kind: "raw" } : { kind: "none" };
+  let json: (ev: StreamEvent) => Json | undefined = (ev) => {
+    const m = ev.type === "frame" ? ev.frame.message : undefined;
+    return m === undefined ? undefined : rawMessageJson(m);
+  };
+  if ((values.proto ?? []).length > 0) {
+    const files = [];
+    for (const path of values.proto ?? []) {
+      try {
+        files.push({ name: path, text: await readFile(path, "utf8") });
+      } catch (err) {
+        throw new UsageError(
+          `cannot read --proto ${path}: ${err instanceof Error ? err.message : String(err)}`,
+        );
+      }
+    }
+    const loaded = loadSchemas(files);
+    if (!loaded.ok) {
+      const e = loaded.error;
+      const where = [e.file, e.line, e.column].filter((x) => x !== undefined).join(":");
+      throw new UsageError(`${where}: ${e.text}`);
+    }
+    if (values.type === undefined && !values.raw) {
+      throw new UsageError(
+        `--proto needs --type NAME (one of: ${listMessageTypes(loaded.root).join(", ")})`,
+      );
+    }
+    if (values.type !== undefined) {
+      const type = findMessageType(loaded.root, values.type);
+      if (type === undefined) {
+        throw new UsageError(
+          `unknown --type ${values.type} (known: ${listMessageTypes(loaded.root).join(", ")})`,
+        );
+      }
+      mode = { kind: "schema", type };
+      json = (ev) =>
+        ev.type === "frame" && ev.frame.message ? messageToJson(ev.frame.message, type) : undefined;
+    }
+  }
+  const file = positionals[0];
+  let input: Readable;
+  if (file === undefined || file === "-") input = io.stdin;
+  else {
+    input = createReadStream(file, { highWaterMark: 64 * 1024 });
+    await new Promise<void>((resolve, reject) => {
+      input.once("readable", resolve);
+      input.once("error", (err) => reject(new UsageError(`cannot read ${file}: ${err.message}`)));
+    });
+  }
+  return {
+    mode,
+    decoder: new StreamDecoder(spec.spec, mode),
+    input,
+    json,
+    fields: values.fields === true,
+  };
+}

@@ -1,0 +1,182 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import protobuf from "protobufjs";
+import { gzipSync } from "fflate";
+import { describe, expect, it } from "vitest";
+
+/** The built command, run as a user would (npm test builds it first). */
+const CLI = fileURLToPath(new URL("../../dist/bridge/src/cli.js", import.meta.url));
+const KV_PROTO = fileURLToPath(new URL("../../proto/kv.proto", import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), "framescope-cli-"));
+
+function run(
+  args: string[],
+  input?: Uint8Array,
+): { code: number | null; lines: Record<string, unknown>[]; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { input, encoding: "buffer" });
+  const out = r.stdout.toString("utf8").trim();
+  return {
+    code: r.status,
+    lines: out === "" ? [] : out.split("\n").map((l) => JSON.parse(l) as Record<string, unknown>),
+    stderr: r.stderr.toString("utf8"),
+  };
+}
+
+function file(name: string, bytes: Uint8Array): string {
+  const p = join(dir, name);
+  writeFileSync(p, bytes);
+  return p;
+}
+
+const hex = (h: string) => Uint8Array.from(Buffer.from(h, "hex"));
+
+describe("framescope decode", () => {
+  it("prints one JSON line per frame with spans and payloadHex, exit 0", () => {
+    const r = run([
+      "decode",
+      "--framing",
+      "length:size=2",
+      file("two.bin", hex("000b68656c6c6f20776f726c64" + "0001" + "21")),
+    ]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.lines).toEqual([
+      {
+        type: "frame",
+        index: 0,
+        span: [0, 13],
+        head: [0, 2],
+        payload: [2, 13],
+        chunks: [0, 1],
+        payloadHex: "68656c6c6f20776f726c64",
+      },
+      {
+        type: "frame",
+        index: 1,
+        span: [13, 16],
+        head: [13, 15],
+        payload: [15, 16],
+        chunks: [0, 1],
+        payloadHex: "21",
+      },
+    ]);
+  });
+
+  it("reads standard input and reports a fatal issue in stream order, exit 1", () => {
+    const r = run(["decode", "--framing", "length", "-"], hex("0000000161" + "ffffffff"));
+    expect(r.code).toBe(1);
+    expect(r.lines.map((l) => l["type"])).toEqual(["frame", "issue"]);
+    expect(r.lines[1]).toMatchObject({
+      type: "issue",
+      code: "FRAME_TOO_LARGE",
+      fatal: true,
+      span: [5, 9],
+    });
+    expect(r.lines[1]?.["text"]).toContain("4294967295");
+  });
+
+  it("decodes kv-server frames with --proto and --type as canonical JSON, gzip flag included", () => {
+    const root = protobuf.loadSync(KV_PROTO);
+    const Req = root.lookupType("abi.CommandRequest");
+    const small = Req.encode(Req.fromObject({ hget: { table: "t1", key: "hello" } })).finish();
+    const big = Req.encode(
+      Req.fromObject({
+        hset: { table: "t1", pair: { key: "k", value: { string: "x".repeat(2000) } } },
+      }),
+    ).finish();
+    const gz = gzipSync(big);
+    const head = (n: number, flag: number) =>
+      Uint8Array.of(((n >>> 24) & 0x7f) | flag, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff);
+    const stream = Buffer.concat([head(small.length, 0), small, head(gz.length, 0x80), gz]);
+    const r = run([
+      "decode",
+      "--framing",
+      "length:mask=7fffffff,gzip=80000000",
+      "--proto",
+      KV_PROTO,
+      "--type",
+      "abi.CommandRequest",
+      file("kv.bin", stream),
+    ]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.lines[0]).toMatchObject({
+      type: "frame",
+      message: { hget: { table: "t1", key: "hello" } },
+    });
+    expect(r.lines[1]).toMatchObject({
+      type: "frame",
+      info: { kind: "length", gzip: true },
+      source: { kind: "gzip", size: big.length },
+      message: { hset: { table: "t1", pair: { key: "k", value: { string: "x".repeat(2000) } } } },
+    });
+  });
+
+  it("adds the field tree with spans with --fields, and decodes without a schema with --raw", () => {
+    const input = file("hello.bin", hex("07" + "0a05776f726c64"));
+    const r = run(["decode", "--framing", "varint", "--raw", "--fields", input]);
+    expect(r.code).toBe(0);
+    expect(r.lines[0]).toMatchObject({
+      type: "frame",
+      payload: [1, 8],
+      message: { "1": "world" },
+      fields: [
+        { number: 1, wireType: 2, tag: [1, 2], length: [2, 3], value: [3, 8], span: [1, 8] },
+      ],
+    });
+  });
+
+  it("keeps a frame whose payload does not decode and adds an issue line for it", () => {
+    const r = run([
+      "decode",
+      "--framing",
+      "length:size=1",
+      "--raw",
+      file("bad.bin", hex("02" + "0a05")),
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.lines.map((l) => l["type"])).toEqual(["frame", "issue"]);
+    expect(r.lines[1]).toMatchObject({ type: "issue", frame: 0, code: "LENGTH_PAST_END" });
+  });
+
+  it.each([
+    [["decode"], "--framing is required"],
+    [["decode", "--framing", "length:size=9", "-"], "size=9"],
+    [["decode", "--framing", "wat", "-"], 'unknown framing "wat"'],
+    [["decode", "--framing", "length:bogus=1", "-"], 'unknown key "bogus"'],
+    [["decode", "--framing", "delim:sep=zz", "-"], "sep"],
+    [["decode", "--framing", "length", "/nonexistent/file.bin"], "cannot read"],
+    [
+      ["decode", "--framing", "length", "--proto", "/nonexistent.proto", "--type", "X"],
+      "cannot read --proto",
+    ],
+  ])("usage error %j exits 2 with the reason on stderr", (args, reason) => {
+    const r = run(args, new Uint8Array(0));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(reason);
+    expect(r.lines).toEqual([]);
+  });
+
+  it("names the known types when --type is unknown", () => {
+    const r = run(
+      ["decode", "--framing", "length", "--proto", KV_PROTO, "--type", "abi.Nope", "-"],
+      new Uint8Array(0),
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("abi.CommandRequest");
+  });
+
+  it("shows a .proto parse error with file and line", () => {
+    const bad = join(dir, "bad.proto");
+    writeFileSync(bad, 'syntax = "proto3";\nmessage A {\n  int32 x = ;\n}\n');
+    const r = run(
+      ["decode", "--framing", "length", "--proto", bad, "--type", "A", "-"],
+      new Uint8Array(0),
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/bad\.proto:3(:\d+)?: illegal/);
+  });
+});

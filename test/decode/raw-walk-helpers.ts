@@ -1,0 +1,112 @@
+import { readFileSync } from "node:fs";
+import protobuf from "protobufjs";
+import { bytesToHex } from "../../web/src/decode/hex.js";
+import type { FieldNode, FieldValue } from "../../web/src/decode/proto-tree.js";
+import type { Span } from "../../web/src/decode/span.js";
+
+/** The kv demo schema, parsed by protobufjs from proto/kv.proto. */
+export function loadKv(): protobuf.Root {
+  const text = readFileSync(new URL("../../proto/kv.proto", import.meta.url), "utf8");
+  return protobuf.parse(text, { keepCase: true }).root;
+}
+
+/** A compact, comparable view of a field tree: numbers, wire types, readings, spans, values. */
+export interface Shape {
+  n: number;
+  wt: number;
+  reading?: string;
+  tag: Span;
+  length?: Span;
+  value: Span;
+  span: Span;
+  v: unknown;
+}
+
+function valueOf(d: FieldValue): unknown {
+  switch (d.kind) {
+    case "message":
+      return d.fields.map(shape);
+    case "packed":
+      return d.elements.map(shape);
+    case "bytes":
+    case "raw":
+      return bytesToHex(d.value);
+    case "enum":
+      return d.value;
+    default:
+      return d.value;
+  }
+}
+
+export function shape(f: FieldNode): Shape {
+  const out: Shape = {
+    n: f.number,
+    wt: f.wireType,
+    tag: f.tag,
+    value: f.value,
+    span: f.span,
+    v: valueOf(f.decoded),
+  };
+  if (f.reading !== undefined) out.reading = f.reading;
+  if (f.length !== undefined) out.length = f.length;
+  return out;
+}
+
+/** Numbers and wire types only, nested where the walk read a message or group. */
+export interface Skeleton {
+  n: number;
+  wt: number;
+  sub?: Skeleton[];
+}
+
+export function skeleton(fields: readonly FieldNode[]): Skeleton[] {
+  return fields.map((f) =>
+    f.decoded.kind === "message"
+      ? { n: f.number, wt: f.wireType, sub: skeleton(f.decoded.fields) }
+      : { n: f.number, wt: f.wireType },
+  );
+}
+
+/** The top-level (number, wire type) pairs of a message, read by protobufjs's own Reader (the oracle). */
+export function oracleTags(bytes: Uint8Array): { n: number; wt: number; value?: Uint8Array }[] {
+  const reader = protobuf.Reader.create(bytes);
+  const out: { n: number; wt: number; value?: Uint8Array }[] = [];
+  while (reader.pos < reader.len) {
+    const tag = reader.uint32();
+    const n = tag >>> 3;
+    const wt = tag & 7;
+    if (wt === 2) out.push({ n, wt, value: reader.bytes() });
+    else {
+      reader.skipType(wt);
+      out.push({ n, wt });
+    }
+  }
+  return out;
+}
+
+/** Every span in a field tree, checked recursively: parts inside the field, children inside the value. */
+export function checkNested(f: FieldNode, outer: Span, problems: string[]): void {
+  const inside = (s: Span, o: Span): boolean => s[0] >= o[0] && s[1] <= o[1] && s[0] <= s[1];
+  if (!inside(f.span, outer)) problems.push(`field ${f.number} span ${f.span} outside ${outer}`);
+  for (const part of [f.tag, f.length, f.value]) {
+    if (part !== undefined && !inside(part, f.span))
+      problems.push(`field ${f.number} part ${part} outside ${f.span}`);
+  }
+  const children =
+    f.decoded.kind === "message"
+      ? f.decoded.fields
+      : f.decoded.kind === "packed"
+        ? f.decoded.elements
+        : [];
+  let at = f.value[0];
+  for (const c of children) {
+    if (c.span[0] !== at)
+      problems.push(`child of ${f.number} starts at ${c.span[0]}, expected ${at}`);
+    at = c.span[1];
+    checkNested(c, f.value, problems);
+  }
+  if (f.decoded.kind === "message" || f.decoded.kind === "packed") {
+    if (at !== f.value[1])
+      problems.push(`children of ${f.number} end at ${at}, value ends at ${f.value[1]}`);
+  }
+}

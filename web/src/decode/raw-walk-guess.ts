@@ -1,0 +1,230 @@
+import type { Reading } from "./proto-tree.js";
+import {
+  MAX_FIELD_NUMBER,
+  WIRE_EGROUP,
+  WIRE_I32,
+  WIRE_I64,
+  WIRE_LEN,
+  WIRE_SGROUP,
+  WIRE_VARINT,
+  newVarint,
+  readVarint,
+  varintToSafeNumber,
+} from "./wire.js";
+
+/**
+ * The cheap tests a schemaless walk runs on the bytes of a LEN field before it
+ * picks a reading: is it text, is it a whole run of varints, does it parse as
+ * one message. None of them allocates, so a guess that fails costs one scan.
+ */
+
+/**
+ * classifyBytes bit: the bytes are printable text: valid UTF-8 with no C0
+ * control character other than tab, LF and CR, no DEL and no C1 control
+ * (U+0080..U+009F).
+ */
+export const BYTES_PRINTABLE = 1;
+/** classifyBytes bit: printable text and every byte is below 0x80. */
+export const BYTES_ASCII = 2;
+/** classifyBytes bit: the bytes are a whole run of varints of at most 10 bytes each. */
+export const BYTES_VARINTS = 4;
+
+/** 1 for the printable ASCII bytes: 0x20..0x7e, tab, LF, CR. */
+const PRINTABLE_ASCII = Uint8Array.from({ length: 128 }, (_, b) =>
+  (b >= 0x20 && b < 0x7f) || b === 0x09 || b === 0x0a || b === 0x0d ? 1 : 0,
+);
+
+/**
+ * What bytes[start, end) could be, as BYTES_* bits: the text check stops at the
+ * first byte that is not printable; the varint check reads about n/10 bytes.
+ */
+export function classifyBytes(bytes: Uint8Array, start: number, end: number): number {
+  const varints = isPackedVarints(bytes, start, end) ? BYTES_VARINTS : 0;
+  let ascii = true;
+  let i = start;
+  while (i < end) {
+    const b0 = bytes[i] ?? 0;
+    if (b0 < 0x80) {
+      if (PRINTABLE_ASCII[b0] === 0) return varints;
+      i++;
+      continue;
+    }
+    const n = utf8Length(bytes, i, end);
+    if (n === 0 || (b0 === 0xc2 && (bytes[i + 1] ?? 0) < 0xa0)) return varints; // invalid, or a C1 control
+    ascii = false;
+    i += n;
+  }
+  return BYTES_PRINTABLE | (ascii ? BYTES_ASCII : 0) | varints;
+}
+
+/** The length of the valid UTF-8 sequence whose lead byte (at least 0x80) is at `i`, or 0 when invalid. */
+function utf8Length(bytes: Uint8Array, i: number, end: number): number {
+  const b0 = bytes[i] ?? 0;
+  const b1 = bytes[i + 1] ?? 0;
+  if (b0 >= 0xc2 && b0 <= 0xdf) return i + 1 < end && (b1 & 0xc0) === 0x80 ? 2 : 0;
+  if (b0 >= 0xe0 && b0 <= 0xef) {
+    const b2 = bytes[i + 2] ?? 0;
+    if (i + 2 >= end || (b1 & 0xc0) !== 0x80 || (b2 & 0xc0) !== 0x80) return 0;
+    return (b0 === 0xe0 && b1 < 0xa0) || (b0 === 0xed && b1 >= 0xa0) ? 0 : 3;
+  }
+  if (b0 >= 0xf0 && b0 <= 0xf4) {
+    const b2 = bytes[i + 2] ?? 0;
+    const b3 = bytes[i + 3] ?? 0;
+    if (i + 3 >= end || (b1 & 0xc0) !== 0x80 || (b2 & 0xc0) !== 0x80 || (b3 & 0xc0) !== 0x80)
+      return 0;
+    return (b0 === 0xf0 && b1 < 0x90) || (b0 === 0xf4 && b1 >= 0x90) ? 0 : 4;
+  }
+  return 0;
+}
+
+/**
+ * True when bytes[start, end) completes a run of varints of at most 10 bytes
+ * each; `run` continuation bytes (0x80 and up) came just before `start`. It
+ * looks for ten continuation bytes in a row by probing every tenth byte and
+ * scanning back from a probe that hits one, so it reads about n/5 bytes.
+ */
+export function isPackedVarints(bytes: Uint8Array, start: number, end: number, run = 0): boolean {
+  if (end <= start) return run === 0;
+  if (((bytes[end - 1] ?? 0) & 0x80) !== 0) return false;
+  let i = start;
+  // Finish the run carried in, one byte at a time, up to its first low byte.
+  if (run > 0) {
+    let r = run;
+    while (i < end && ((bytes[i] ?? 0) & 0x80) !== 0) {
+      if (++r >= 10) return false;
+      i++;
+    }
+    i++;
+  }
+  // Every window of ten bytes ending before p holds a low byte; check the one ending at p.
+  let p = i + 9;
+  while (p < end) {
+    if (((bytes[p] ?? 0) & 0x80) === 0) {
+      p += 10;
+      continue;
+    }
+    let q = p - 1;
+    while (q > p - 10 && ((bytes[q] ?? 0) & 0x80) !== 0) q--;
+    if (q === p - 10) return false; // bytes p-9 .. p are all continuation bytes
+    p = q + 10;
+  }
+  return true;
+}
+
+/** scanMessage: the bytes are not exactly one message. */
+export const SCAN_FAIL = 0;
+/** scanMessage: one message of scalar fields only. */
+export const SCAN_FLAT = 1;
+/** scanMessage: one message with a LEN field or a group (it may have nested structure). */
+export const SCAN_CONTAINERS = 2;
+export type ScanResult = typeof SCAN_FAIL | typeof SCAN_FLAT | typeof SCAN_CONTAINERS;
+
+const scratch = newVarint();
+let groupStack = new Int32Array(16);
+
+/**
+ * Whether bytes[start, end) parses as exactly one message: valid tags (field
+ * numbers 1..2^29-1, wire types 0..5), values inside the bytes, groups matched
+ * and nested at most `groupBudget` deep. Only this level is checked: the
+ * contents of LEN fields are skipped. Work is linear in the bytes scanned.
+ */
+export function scanMessage(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  groupBudget: number,
+): ScanResult {
+  const v = scratch;
+  let open = 0;
+  let containers = false;
+  let pos = start;
+  while (pos < end) {
+    let tag = bytes[pos] ?? 0;
+    if (tag < 0x80) pos++;
+    else {
+      readVarint(bytes, pos, end, v);
+      if (v.next < 0 || v.hi !== 0) return SCAN_FAIL;
+      tag = v.lo;
+      pos = v.next;
+    }
+    const number = tag >>> 3;
+    if (number === 0 || number > MAX_FIELD_NUMBER) return SCAN_FAIL;
+    switch (tag & 7) {
+      case WIRE_VARINT:
+        if (pos < end && (bytes[pos] ?? 0) < 0x80) {
+          pos++;
+          break;
+        }
+        readVarint(bytes, pos, end, v);
+        if (v.next < 0) return SCAN_FAIL;
+        pos = v.next;
+        break;
+      case WIRE_I64:
+        pos += 8;
+        if (pos > end) return SCAN_FAIL;
+        break;
+      case WIRE_I32:
+        pos += 4;
+        if (pos > end) return SCAN_FAIL;
+        break;
+      case WIRE_LEN: {
+        readVarint(bytes, pos, end, v);
+        if (v.next < 0) return SCAN_FAIL;
+        const n = varintToSafeNumber(v);
+        if (n < 0 || n > end - v.next) return SCAN_FAIL;
+        pos = v.next + n;
+        containers = true;
+        break;
+      }
+      case WIRE_SGROUP:
+        if (open >= groupBudget) return SCAN_FAIL;
+        if (open >= groupStack.length) {
+          const grown = new Int32Array(groupStack.length * 2);
+          grown.set(groupStack);
+          groupStack = grown;
+        }
+        groupStack[open++] = number;
+        containers = true;
+        break;
+      case WIRE_EGROUP:
+        if (open === 0 || groupStack[open - 1] !== number) return SCAN_FAIL;
+        open--;
+        break;
+      default:
+        return SCAN_FAIL;
+    }
+  }
+  return open !== 0 ? SCAN_FAIL : containers ? SCAN_CONTAINERS : SCAN_FLAT;
+}
+
+/** Bits for sets of readings, in the order alternatives are listed. */
+export const READ_MESSAGE = 1;
+export const READ_STRING = 2;
+export const READ_PACKED_VARINT = 4;
+export const READ_PACKED_FIXED32 = 8;
+export const READ_PACKED_FIXED64 = 16;
+export const READ_BYTES = 32;
+
+const ORDER: readonly Reading[] = [
+  "message",
+  "string",
+  "packed-varint",
+  "packed-fixed32",
+  "packed-fixed64",
+  "bytes",
+];
+
+const listCache: (readonly Reading[] | undefined)[] = [];
+
+/**
+ * The readings in the set `mask` (READ_* bits) as a shared frozen list in a
+ * stable order: message, string, packed-varint, packed-fixed32, packed-fixed64,
+ * bytes. Interned, so listing alternatives allocates nothing per field.
+ */
+export function readingList(mask: number): readonly Reading[] {
+  const hit = listCache[mask];
+  if (hit !== undefined) return hit;
+  const list = Object.freeze(ORDER.filter((_, k) => (mask & (1 << k)) !== 0));
+  listCache[mask] = list;
+  return list;
+}

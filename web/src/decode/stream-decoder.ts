@@ -1,0 +1,113 @@
+import type protobuf from "protobufjs";
+import { ByteStore } from "./byte-store.js";
+import type { Frame } from "./frame.js";
+import type { Framer } from "./framer.js";
+import { createFramer } from "./framers.js";
+import type { Issue } from "./issue.js";
+import { decodePayload } from "./payload.js";
+import type { DecodedMessage } from "./proto-tree.js";
+import type { FramingSpec } from "./spec.js";
+
+/** How payloads are decoded: with a message type, schemaless, or not at all. */
+export type PayloadMode =
+  | { readonly kind: "none" }
+  | { readonly kind: "raw" }
+  | { readonly kind: "schema"; readonly type: protobuf.Type };
+
+/** One frame with its payload bytes (as the framing hands them over) and decoded message. */
+export interface DecodedFrame {
+  readonly frame: Frame;
+  readonly payload: Uint8Array;
+  readonly message: DecodedMessage | undefined;
+}
+
+/** One event of a decoded stream, in stream order. */
+export type StreamEvent =
+  | { readonly type: "frame"; readonly frame: DecodedFrame }
+  | { readonly type: "issue"; readonly issue: Issue };
+
+/**
+ * A framer, the stream's bytes and the payload decoder together: chunks in,
+ * decoded frames and issues out, in stream order. It keeps only the bytes of
+ * the frame still being cut, so memory stays bounded by the framing's max.
+ */
+export class StreamDecoder {
+  private readonly framer: Framer;
+  private readonly store = new ByteStore();
+  /** End of the last frame emitted: where the pending frame starts at the latest. */
+  private lastEnd = 0;
+
+  constructor(
+    spec: FramingSpec,
+    private readonly mode: PayloadMode,
+  ) {
+    this.framer = createFramer(spec);
+  }
+
+  push(chunk: Uint8Array): StreamEvent[] {
+    this.store.append(chunk);
+    const out = this.framer.push(chunk);
+    return this.collect(out.frames, out.issues);
+  }
+
+  end(): StreamEvent[] {
+    const out = this.framer.end();
+    return this.collect(out.frames, out.issues);
+  }
+
+  /** Stream offset from which bytes stay unframed after a fatal issue. */
+  get stoppedAt(): number | undefined {
+    return this.framer.stoppedAt;
+  }
+
+  private collect(frames: readonly Frame[], issues: readonly Issue[]): StreamEvent[] {
+    const events: StreamEvent[] = [];
+    let i = 0;
+    for (const frame of frames) {
+      while (i < issues.length && (issues[i]?.span[0] ?? 0) < frame.start) {
+        events.push({ type: "issue", issue: issues[i++] as Issue });
+      }
+      events.push({ type: "frame", frame: this.decode(frame) });
+    }
+    while (i < issues.length) events.push({ type: "issue", issue: issues[i++] as Issue });
+    // Emitted frames already hold their payloads: keep only the pending frame's bytes.
+    const last = frames[frames.length - 1];
+    if (last !== undefined) this.lastEnd = last.end;
+    this.store.discardBefore(
+      this.framer.stoppedAt === undefined ? this.lastEnd : this.store.length,
+    );
+    return events;
+  }
+
+  private decode(frame: Frame): DecodedFrame {
+    const payload = payloadBytes(this.store, frame);
+    // gRPC-Web trailers frames carry header lines, not a message.
+    const carriesMessage = !(frame.info?.kind === "grpc" && frame.info.trailer);
+    const message =
+      this.mode.kind === "none" || !carriesMessage
+        ? undefined
+        : decodePayload(
+            payload,
+            frame.payloadStart,
+            frame.info,
+            this.mode.kind === "schema" ? { type: this.mode.type } : undefined,
+          );
+    return { frame, payload, message };
+  }
+}
+
+/** The payload as the framing hands it over: one slice, or a chunked HTTP body's pieces joined. */
+export function payloadBytes(store: ByteStore, frame: Frame): Uint8Array {
+  const info = frame.info;
+  if (info?.kind === "http1" && info.parts !== undefined) {
+    const total = info.parts.reduce((n, p) => n + (p[1] - p[0]), 0);
+    const out = new Uint8Array(total);
+    let at = 0;
+    for (const [s, e] of info.parts) {
+      out.set(store.slice(s, e), at);
+      at += e - s;
+    }
+    return out;
+  }
+  return store.slice(frame.payloadStart, frame.payloadEnd);
+}
