@@ -8,7 +8,10 @@ export default tseslint.config(
   {
     rules: {
       "@typescript-eslint/no-explicit-any": "error",
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_" },
+      ],
       "no-empty": ["error", { allowEmptyCatch: false }],
       eqeqeq: ["error", "always"],
     },
@@ -20,8 +23,14 @@ export default tseslint.config(
         "error",
         {
           patterns: [
-            { group: ["node:*", "fs", "path", "net", "react", "react-dom"], message: "web/src/decode is pure: no Node, no DOM, no React." },
-            { group: ["../session/*", "../ui/*", "../../../bridge/*"], message: "web/src/decode depends on nothing else in framescope." },
+            {
+              group: ["node:*", "fs", "path", "net", "react", "react-dom"],
+              message: "web/src/decode is pure: no Node, no DOM, no React.",
+            },
+            {
+              group: ["../session/*", "../ui/*", "../../../bridge/*"],
+              message: "web/src/decode depends on nothing else in framescope.",
+            },
           ],
         },
       ],
