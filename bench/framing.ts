@@ -1,6 +1,6 @@
 import { createFramer } from "../web/src/decode/framers.js";
 import { parseFramingSpec } from "../web/src/decode/spec.js";
-import { rate, si, type Row } from "./run.js";
+import { rate, si, type Row } from "./measure.js";
 
 const CHUNK = 64 * 1024;
 

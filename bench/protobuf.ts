@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { walkRaw } from "../web/src/decode/raw-walk.js";
 import { walkMessage } from "../web/src/decode/schema-walk.js";
 import { loadSchemas } from "../web/src/session/schema-load.js";
-import { rate, si, type Row } from "./run.js";
+import { rate, si, type Row } from "./measure.js";
 
 /** A corpus of kv-server messages: requests of every kind and responses small and large. */
 function kvCorpus(root: protobuf.Root): { type: protobuf.Type; bytes: Uint8Array }[] {

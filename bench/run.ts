@@ -3,17 +3,13 @@
  * Nothing here is asserted: the figures are for people to compare.
  */
 import { benchFraming } from "./framing.js";
+import type { Row } from "./measure.js";
 import { benchProtobuf } from "./protobuf.js";
 
 async function main(): Promise<void> {
   console.log(`framescope bench (node ${process.version}, ${process.arch})\n`);
   printTable("Framing: length (tokio default, 4-byte BE), 64 KiB chunks", benchFraming());
   printTable("Protobuf: kv-server messages", await benchProtobuf());
-}
-
-export interface Row {
-  readonly name: string;
-  readonly figures: Record<string, string>;
 }
 
 function printTable(title: string, rows: readonly Row[]): void {
@@ -34,28 +30,6 @@ function printTable(title: string, rows: readonly Row[]): void {
     );
   }
   console.log("");
-}
-
-/** Runs `fn` repeatedly for about `ms` milliseconds after a warm-up; returns operations per second. */
-export function rate(fn: () => number, ms = 1500): number {
-  const warmEnd = performance.now() + ms / 3;
-  while (performance.now() < warmEnd) fn();
-  let ops = 0;
-  const t0 = performance.now();
-  let t = t0;
-  while (t - t0 < ms) {
-    ops += fn();
-    t = performance.now();
-  }
-  return ops / ((t - t0) / 1000);
-}
-
-/** 12345678 -> "12.35 M". */
-export function si(n: number): string {
-  if (n >= 1e9) return (n / 1e9).toFixed(2) + " G";
-  if (n >= 1e6) return (n / 1e6).toFixed(2) + " M";
-  if (n >= 1e3) return (n / 1e3).toFixed(2) + " k";
-  return n.toFixed(2) + " ";
 }
 
 main().catch((err: unknown) => {

@@ -34,18 +34,23 @@ export abstract class FramerBase implements Framer {
   /** Index of the chunk being scanned, and its absolute end offset. */
   protected chunkIndex = -1;
   protected chunkEnd = 0;
+  /** Absolute start of the chunk being scanned. */
+  private chunkStart = 0;
   private chunkStarts: number[] = [];
   private chunkFirst = 0;
   private chunkBase = 0;
-  private frames: Frame[] = [];
+  /** Frames completed since the last flush; hot loops may push to it directly. */
+  protected frames: Frame[] = [];
   private issues: Issue[] = [];
-  private nextIndex = 0;
+  /** Index of the next frame; hot loops that push frames themselves advance it. */
+  protected nextIndex = 0;
   private ended = false;
 
   push(chunk: Uint8Array): FramerOutput {
     if (this.ended) throw new Error("push after end");
     const base = this.position;
     this.chunkIndex += 1;
+    this.chunkStart = base;
     this.chunkEnd = base + chunk.length;
     this.position = this.chunkEnd;
     if (this.stoppedAt === undefined) {
@@ -78,6 +83,7 @@ export abstract class FramerBase implements Framer {
   /** The index of the chunk holding stream offset `at` (at or after the current frame). */
   protected chunkAt(at: number): number {
     if (at >= this.chunkEnd) return this.chunkIndex + 1;
+    if (at >= this.chunkStart) return this.chunkIndex;
     const starts = this.chunkStarts;
     for (let k = starts.length - 1; k >= this.chunkFirst; k--) {
       // The latest chunk starting at or before `at` holds it; an empty chunk shares
@@ -112,16 +118,25 @@ export abstract class FramerBase implements Framer {
     payloadEnd: number,
     info: FrameInfo | undefined,
   ): void {
+    const start = this.frameStart;
+    // Most frames start and end in the chunk being scanned: skip the search.
+    const firstChunk =
+      start >= this.chunkStart && start < this.chunkEnd ? this.chunkIndex : this.chunkAt(start);
+    const last = end - 1;
+    const endChunk =
+      last >= this.chunkStart && last < this.chunkEnd
+        ? this.chunkIndex + 1
+        : this.chunkAt(last) + 1;
     this.frames.push({
       index: this.nextIndex++,
-      start: this.frameStart,
+      start,
       end,
       headStart,
       headEnd,
       payloadStart,
       payloadEnd,
-      firstChunk: this.chunkAt(this.frameStart),
-      endChunk: this.chunkAt(end - 1) + 1,
+      firstChunk,
+      endChunk,
       info,
     });
   }

@@ -21,6 +21,8 @@ export class LengthDelimitedFramer extends FramerBase {
   private readonly fieldEnd: number;
   private readonly effectiveMax: number;
   private readonly useBig: boolean;
+  /** The hot loop applies: a 1, 2 or 4-byte field and no mask. */
+  private readonly fast: boolean;
   private readonly maskNum: number;
   private readonly head: Uint8Array;
   /** Bytes of the current head seen so far (HEAD state). */
@@ -38,6 +40,7 @@ export class LengthDelimitedFramer extends FramerBase {
     this.head = new Uint8Array(this.headLen);
     this.effectiveMax = effectiveMaxFrameLength(spec);
     this.useBig = spec.size > 4;
+    this.fast = (spec.size === 1 || spec.size === 2 || spec.size === 4) && spec.mask === null;
     this.maskNum = spec.mask === null ? -1 : Number(spec.mask);
   }
 
@@ -46,6 +49,10 @@ export class LengthDelimitedFramer extends FramerBase {
     const { offset, size, endian } = this.spec;
     let i = 0;
     while (this.stoppedAt === undefined) {
+      if (this.dataEnd < 0 && this.headSeen === 0 && this.fast) {
+        i = this.scanWhole(chunk, base, i);
+        this.startFrame(base + i);
+      }
       if (this.dataEnd < 0) {
         // HEAD: gather headLen bytes from frameStart.
         if (this.headSeen === 0 && !this.useBig && i + this.headLen <= n) {
@@ -80,6 +87,56 @@ export class LengthDelimitedFramer extends FramerBase {
         this.replayHead(end);
       }
     }
+  }
+
+  /**
+   * The hot loop: cuts every frame that lies wholly inside this chunk, with a
+   * field of 1, 2 or 4 bytes and no mask. It stops (returning the chunk index
+   * where it stopped) at anything else: a frame crossing the chunk's end, a
+   * length over the max, or a frame that would end inside its own head; the
+   * general path then takes over and reports what needs reporting.
+   */
+  private scanWhole(chunk: Uint8Array, base: number, from: number): number {
+    const { offset, size, adjust, skip } = this.spec;
+    const headLen = this.headLen;
+    const max = this.effectiveMax;
+    const little = this.spec.endian === "le";
+    const view = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const n = chunk.length;
+    const frames = this.frames;
+    const ci = this.chunkIndex;
+    let idx = this.nextIndex;
+    let i = from;
+    while (i + headLen <= n) {
+      const at = i + offset;
+      const v =
+        size === 4
+          ? view.getUint32(at, little)
+          : size === 2
+            ? view.getUint16(at, little)
+            : view.getUint8(at);
+      if (v > max) break;
+      const len = v + adjust;
+      const s = base + i;
+      const dataStart = s + skip;
+      const dataEnd = dataStart + len;
+      if (len < 0 || dataEnd < s + headLen || dataEnd > base + n) break;
+      frames.push({
+        index: idx++,
+        start: s,
+        end: dataEnd,
+        headStart: s + offset,
+        headEnd: s + offset + size,
+        payloadStart: dataStart,
+        payloadEnd: dataEnd,
+        firstChunk: ci,
+        endChunk: ci + 1,
+        info: undefined,
+      });
+      i = dataEnd - base;
+    }
+    this.nextIndex = idx;
+    return i;
   }
 
   /** Reads the head's field value; sets DATA state or reports a fatal issue. */
