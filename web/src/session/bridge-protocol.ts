@@ -191,7 +191,7 @@ export type ConnectionEvent = Extract<
 type OmitEach<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /** A connection event without its view and request: what a capture file records and a view replays. */
-export type RecordedEvent = OmitEach<ConnectionEvent, "view" | "req">;
+export type RecordedEvent = OmitEach<ConnectionEvent, "view" | "req"> & { readonly conn: number };
 
 /** Binary message kind byte; the only one in version 1. */
 export const CHUNK_KIND = 1;

@@ -1,0 +1,238 @@
+import type { RawData, WebSocket } from "ws";
+import {
+  CHUNK_HEAD_SIZE,
+  readChunkHead,
+  type BridgeErrorCode,
+  type ClientMessage,
+  type ServerMessage,
+} from "../../web/src/session/bridge-protocol.js";
+import type { BridgeContext } from "./bridge-context.js";
+import { nowMicros } from "./clock.js";
+import { PageSocket, rawToBuffer } from "./page-socket.js";
+import { parseClientMessage } from "./session-control.js";
+import { isAllowed, parseHostPort } from "./targets.js";
+import { TcpLink } from "./tcp-link.js";
+import type { ViewService } from "./view-service.js";
+
+/** Everything a session needs from its bridge. */
+export interface SessionHost {
+  readonly ctx: BridgeContext;
+  /** The `hello` sent first. */
+  hello(): ServerMessage;
+  /** Captures and taps for views; null when captures are off. */
+  readonly views: ViewService | null;
+}
+
+/**
+ * One page on `/session`: turns control messages into TCP connections (connect
+ * mode) and views (captures, taps), streams every read back as a chunk, and
+ * applies backpressure both ways. Never throws on what the page sends.
+ */
+export class Session {
+  readonly page: PageSocket;
+  private readonly links = new Map<number, TcpLink>();
+  private readonly echo = new Set<number>();
+  private readonly views = new Map<number, { close(): void }>();
+  private nextView = 1;
+  private fullLinks = 0;
+  private closed = false;
+
+  constructor(
+    ws: WebSocket,
+    private readonly host: SessionHost,
+  ) {
+    this.page = new PageSocket(
+      ws,
+      host.ctx.limits.highWaterMark,
+      () => this.links.forEach((l) => l.pause()),
+      () => this.links.forEach((l) => l.resume()),
+    );
+    ws.on("message", (data, isBinary) => this.onMessage(data, isBinary));
+    ws.on("close", () => this.shutdown("session"));
+    this.page.sendControl(host.hello());
+  }
+
+  /** Closes every connection and view of the session (the WebSocket is closed by the caller). */
+  shutdown(reason: "session" | "shutdown"): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const link of this.links.values()) link.close(reason, false);
+    for (const view of this.views.values()) view.close();
+    this.views.clear();
+  }
+
+  private onMessage(data: RawData, isBinary: boolean): void {
+    const bytes = rawToBuffer(data);
+    if (isBinary) {
+      this.onSend(bytes);
+      return;
+    }
+    const parsed = parseClientMessage(bytes.toString("utf8"));
+    if (!parsed.ok) {
+      this.error("BAD_MESSAGE", parsed.error, parsed.req === undefined ? {} : { req: parsed.req });
+      return;
+    }
+    this.onControl(parsed.message);
+  }
+
+  private onControl(m: ClientMessage): void {
+    switch (m.type) {
+      case "connect":
+        this.connect(m.req, m.target, m.echo === true);
+        return;
+      case "fin":
+      case "close": {
+        const link = this.links.get(m.conn);
+        if (link === undefined) {
+          this.error("UNKNOWN_CONNECTION", `no connection ${m.conn} in this session`, {
+            conn: m.conn,
+          });
+        } else if (m.type === "fin") {
+          link.end();
+        } else {
+          link.close("page", true);
+        }
+        return;
+      }
+      case "list-captures":
+      case "open-capture":
+      case "attach":
+        void this.onViewRequest(m);
+        return;
+      case "close-view": {
+        const view = this.views.get(m.view);
+        if (view === undefined) this.error("UNKNOWN_VIEW", `no view ${m.view} in this session`, {});
+        else view.close();
+        return;
+      }
+    }
+  }
+
+  private async onViewRequest(
+    m: Extract<ClientMessage, { type: "list-captures" | "open-capture" | "attach" }>,
+  ): Promise<void> {
+    const views = this.host.views;
+    if (views === null) {
+      this.error("CAPTURES_OFF", "this bridge runs without captures", { req: m.req });
+      return;
+    }
+    if (m.type === "list-captures") {
+      this.page.sendControl({ type: "captures", req: m.req, captures: await views.list() });
+      return;
+    }
+    const id = this.nextView++;
+    const what =
+      m.type === "attach" ? { tap: m.tap } : { capture: m.name, follow: m.follow ?? true };
+    const r = await views.open(this.page, id, what, () => this.views.delete(id));
+    if (!r.ok) {
+      this.error(r.code, r.message, { req: m.req });
+      return;
+    }
+    if (this.closed) {
+      r.view.close();
+      return;
+    }
+    this.views.set(id, r.view);
+    this.page.sendControl({
+      type: "view",
+      req: m.req,
+      view: id,
+      capture: r.view.capture,
+      follow: r.view.follow,
+      ...(m.type === "attach" ? { tap: m.tap } : {}),
+    });
+    r.view.start();
+  }
+
+  private connect(req: number, targetText: string, echo: boolean): void {
+    const { limits, allow } = this.host.ctx;
+    const target = parseHostPort(targetText);
+    if (target === null) return this.error("BAD_TARGET", `not host:port: ${targetText}`, { req });
+    if (!isAllowed(allow, target)) {
+      return this.error("TARGET_NOT_ALLOWED", `${targetText} is not in the allow-list`, { req });
+    }
+    if (
+      this.links.size >= limits.maxSessionConnections ||
+      this.host.ctx.openConnections >= limits.maxConnections
+    ) {
+      const max = Math.min(limits.maxSessionConnections, limits.maxConnections);
+      return this.error("TOO_MANY_CONNECTIONS", `connection limit reached (${max})`, { req });
+    }
+    const link = new TcpLink(this.host.ctx, target, {
+      opened: (l, local, remote, time) =>
+        this.page.sendControl({
+          type: "opened",
+          view: 0,
+          conn: l.id,
+          req,
+          source: "session",
+          target: l.target,
+          local,
+          remote,
+          time,
+        }),
+      data: (l, bytes, time) =>
+        this.page.sendChunk({ dir: "s2c", view: 0, conn: l.id, time }, bytes),
+      fin: (l, dir, time) => this.page.sendControl({ type: "fin", view: 0, conn: l.id, dir, time }),
+      error: (l, code, message, time, opened) => {
+        if (!opened) this.forget(l);
+        this.page.sendControl({
+          type: "error",
+          view: 0,
+          conn: l.id,
+          ...(opened ? {} : { req }),
+          code,
+          message,
+          time,
+        });
+      },
+      closed: (l, reason, time) => {
+        this.forget(l);
+        this.page.sendControl({ type: "closed", view: 0, conn: l.id, reason, time });
+      },
+      writable: (_l, full) => this.onLinkWritable(full),
+    });
+    this.links.set(link.id, link);
+    if (echo) this.echo.add(link.id);
+    if (this.page.behind) link.pause();
+  }
+
+  /** A page send: the chunk head names the connection; the rest is written as one write. */
+  private onSend(message: Buffer): void {
+    const r = readChunkHead(message);
+    if (!r.ok) return this.error("BAD_MESSAGE", `bad chunk head: ${r.error}`, {});
+    const { conn, dir, view } = r.head;
+    if (dir !== "c2s" || view !== 0)
+      return this.error("BAD_MESSAGE", "a send has dir c2s and view 0", { conn });
+    const link = this.links.get(conn);
+    if (link === undefined)
+      return this.error("UNKNOWN_CONNECTION", `no connection ${conn} in this session`, { conn });
+    if (!link.writable)
+      return this.error("BAD_MESSAGE", `connection ${conn} is shut down for writing`, { conn });
+    const bytes = message.subarray(CHUNK_HEAD_SIZE);
+    if (bytes.length === 0) return;
+    const time = link.write(bytes);
+    if (this.echo.has(conn)) this.page.sendChunk({ dir: "c2s", view: 0, conn, time }, bytes);
+  }
+
+  private onLinkWritable(full: boolean): void {
+    if (full) {
+      if (this.fullLinks++ === 0) this.page.ws.pause();
+    } else if (--this.fullLinks === 0) {
+      this.page.ws.resume();
+    }
+  }
+
+  private forget(link: TcpLink): void {
+    this.links.delete(link.id);
+    this.echo.delete(link.id);
+  }
+
+  private error(
+    code: BridgeErrorCode,
+    message: string,
+    about: { req?: number; conn?: number },
+  ): void {
+    this.page.sendControl({ type: "error", view: 0, ...about, code, message, time: nowMicros() });
+  }
+}

@@ -1,0 +1,190 @@
+import { crc32 as zlibCrc32 } from "node:zlib";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { bytesToHex, hexToBytes } from "../../web/src/decode/hex.js";
+import type { RecordedEvent } from "../../web/src/session/bridge-protocol.js";
+import { crc32 } from "../../web/src/session/capture-crc32.js";
+import {
+  CAPTURE_HEAD_SIZE,
+  encodeCaptureHead,
+  encodeChunkRecord,
+  encodeEventRecord,
+  encodeRecordHead,
+  isCapture,
+  readCapture,
+} from "../../web/src/session/capture-format.js";
+
+const CREATED = 1_763_000_000_000_000;
+const opened: RecordedEvent = {
+  type: "opened",
+  conn: 1,
+  source: "session",
+  target: "127.0.0.1:9527",
+  local: { address: "127.0.0.1", port: 50000 },
+  remote: { address: "127.0.0.1", port: 9527 },
+  time: CREATED + 10,
+};
+const fin: RecordedEvent = { type: "fin", conn: 1, dir: "c2s", time: CREATED + 30 };
+
+function join(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** A small capture: head, opened, a c2s chunk "hi", an s2c chunk of 3 bytes, fin. */
+function sample(): Uint8Array {
+  return join(
+    encodeCaptureHead(CREATED),
+    encodeEventRecord(opened),
+    encodeChunkRecord(1, "c2s", CREATED + 20, Uint8Array.of(0x68, 0x69)),
+    encodeChunkRecord(1, "s2c", CREATED + 25, Uint8Array.of(1, 2, 3)),
+    encodeEventRecord(fin),
+  );
+}
+
+describe("crc32", () => {
+  it("matches the standard check value and zlib", () => {
+    expect(crc32(new TextEncoder().encode("123456789")).toString(16)).toBe("cbf43926");
+    expect(crc32(new Uint8Array())).toBe(0);
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), fc.nat({ max: 300 }), (bytes, cut) => {
+        const at = Math.min(cut, bytes.length);
+        expect(crc32(bytes)).toBe(zlibCrc32(bytes));
+        expect(crc32(bytes.subarray(at), crc32(bytes.subarray(0, at)))).toBe(zlibCrc32(bytes));
+      }),
+    );
+  });
+});
+
+describe("capture format", () => {
+  it("writes the file head and a chunk record exactly as documented", () => {
+    expect(bytesToHex(encodeCaptureHead(CREATED))).toBe(
+      "8946534341500d0a 0001 0018 000643706cbd3000 00000000".replaceAll(" ", ""),
+    );
+    const rec = encodeChunkRecord(7, "s2c", 2 ** 32 + 5, Uint8Array.of(0xab));
+    const head =
+      "00000011" + "????????" + "01" + "01" + "0000" + "00000007" + "0000000100000005" + "ab";
+    expect(bytesToHex(rec).slice(0, 8) + "????????" + bytesToHex(rec).slice(16)).toBe(head);
+    const crc = zlibCrc32(rec.subarray(8), zlibCrc32(rec.subarray(0, 4)));
+    expect(bytesToHex(rec.subarray(4, 8))).toBe(crc.toString(16).padStart(8, "0"));
+  });
+
+  it("reads back every record with offsets, kinds and times", () => {
+    const bytes = sample();
+    const r = readCapture(bytes);
+    if (!r.ok) throw new Error(r.text);
+    expect(r).toMatchObject({ version: 1, created: CREATED, end: bytes.length, tail: null });
+    expect(
+      r.records.map((x) => (x.kind === "chunk" ? `${x.dir} ${bytesToHex(x.bytes)}` : x.event.type)),
+    ).toEqual(["opened", "c2s 6869", "s2c 010203", "fin"]);
+    expect(r.records[0]).toMatchObject({
+      offset: CAPTURE_HEAD_SIZE,
+      conn: 1,
+      time: CREATED + 10,
+      event: opened,
+    });
+    expect(r.records[3]).toMatchObject({ kind: "event", event: fin });
+    expect(isCapture(bytes)).toBe(true);
+  });
+
+  it("a torn tail at any byte keeps every complete record before it and never throws", () => {
+    const bytes = sample();
+    const full = readCapture(bytes);
+    if (!full.ok) throw new Error(full.text);
+    const ends = full.records.map((x, i) => full.records[i + 1]?.offset ?? bytes.length);
+    for (let cut = CAPTURE_HEAD_SIZE; cut <= bytes.length; cut++) {
+      const r = readCapture(bytes.subarray(0, cut));
+      if (!r.ok) throw new Error(`cut ${cut}: ${r.text}`);
+      const complete = ends.filter((e) => e <= cut).length;
+      expect(r.records).toEqual(full.records.slice(0, complete));
+      const end = complete === 0 ? CAPTURE_HEAD_SIZE : (ends[complete - 1] ?? 0);
+      expect(r.end).toBe(end);
+      expect(r.tail).toEqual(
+        cut === end ? null : { offset: end, size: cut - end, reason: "incomplete" },
+      );
+    }
+  });
+
+  it("a flipped bit stops reading at the damaged record (checksum), keeping those before", () => {
+    const bytes = sample();
+    const full = readCapture(bytes);
+    if (!full.ok) throw new Error(full.text);
+    for (let i = 0; i < full.records.length; i++) {
+      const rec = full.records[i];
+      if (rec === undefined) continue;
+      for (const at of [rec.offset + 9, rec.offset + 16, rec.offset + 24]) {
+        const damaged = bytes.slice();
+        damaged[at] = (damaged[at] ?? 0) ^ 0x10;
+        const r = readCapture(damaged);
+        expect(r.ok && r.records.length).toBe(i);
+        expect(r.ok && r.tail).toMatchObject({ offset: rec.offset, reason: "checksum" });
+      }
+    }
+  });
+
+  it("a length field too small or too large is bad-length; a valid record of an unknown type is skipped", () => {
+    const head = encodeCaptureHead(CREATED);
+    const tooSmall = join(head, hexToBytes("0000000f00000000"));
+    expect(readCapture(tooSmall)).toMatchObject({
+      ok: true,
+      records: [],
+      tail: { reason: "bad-length" },
+    });
+    const tooLarge = join(head, hexToBytes("7fffffff00000000"));
+    expect(readCapture(tooLarge)).toMatchObject({
+      ok: true,
+      records: [],
+      tail: { reason: "bad-length" },
+    });
+    const body = Uint8Array.of(1, 2);
+    const unknown = join(encodeRecordHead(9, 1, "c2s", 5, body), body);
+    const r = readCapture(join(head, unknown, encodeEventRecord(fin)));
+    expect(r.ok && r.records.map((x) => x.kind)).toEqual(["event"]);
+    expect(r.ok && r.tail).toBeNull();
+  });
+
+  it("an event record whose JSON is not an event is bad-event", () => {
+    const body = new TextEncoder().encode('{"type":"nope"}');
+    const rec = join(encodeRecordHead(2, 1, "c2s", 5, body), body);
+    expect(readCapture(join(encodeCaptureHead(CREATED), rec))).toMatchObject({
+      ok: true,
+      tail: { reason: "bad-event" },
+    });
+  });
+
+  const heads: { name: string; hex: string; error: string }[] = [
+    { name: "empty", hex: "", error: "SHORT_HEAD" },
+    { name: "magic cut after 3 bytes", hex: "894653", error: "SHORT_HEAD" },
+    { name: "other bytes", hex: "0000000568656c6c6f", error: "NOT_A_CAPTURE" },
+    {
+      name: "version 2",
+      hex: "894653434150 0d0a 0002 0018 0000000000000000 00000000",
+      error: "UNSUPPORTED_VERSION",
+    },
+    {
+      name: "head size past the end",
+      hex: "894653434150 0d0a 0001 0040 0000000000000000 00000000",
+      error: "SHORT_HEAD",
+    },
+  ];
+  for (const c of heads) {
+    it(`refuses a file head: ${c.name}`, () => {
+      const r = readCapture(hexToBytes(c.hex.replaceAll(" ", "")));
+      expect(r).toMatchObject({ ok: false, error: c.error });
+    });
+  }
+
+  it("random bytes after a valid head never throw", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), (junk) => {
+        const r = readCapture(join(encodeCaptureHead(CREATED), junk));
+        expect(r.ok).toBe(true);
+      }),
+    );
+  });
+});
