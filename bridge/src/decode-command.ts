@@ -1,6 +1,7 @@
 import { createReadStream } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
+import { crc32 } from "node:zlib";
 import type { Readable, Writable } from "node:stream";
 import { messageToJson } from "../../web/src/decode/proto-json.js";
 import {
@@ -8,6 +9,7 @@ import {
   issueRecord,
   rawMessageJson,
   type Json,
+  type RecordOrigin,
 } from "../../web/src/decode/records.js";
 import { parseFramingSpec } from "../../web/src/decode/spec.js";
 import {
@@ -15,13 +17,20 @@ import {
   type PayloadMode,
   type StreamEvent,
 } from "../../web/src/decode/stream-decoder.js";
+import type { Direction } from "../../web/src/session/bridge-protocol.js";
+import {
+  CAPTURE_MAGIC,
+  readCapture,
+  type CaptureRecord,
+} from "../../web/src/session/capture-format.js";
 import {
   findMessageType,
   listMessageTypes,
   loadSchemas,
 } from "../../web/src/session/schema-load.js";
 
-export const DECODE_USAGE = `usage: framescope decode --framing SPEC [--proto FILE ...] [--type NAME | --raw] [--fields] [FILE|-]
+export const DECODE_USAGE = `usage: framescope decode --framing SPEC [--proto FILE ...] [--type NAME | --raw] [--fields]
+                        [--direction c2s|s2c] [FILE|-]
 
 Cuts a byte stream into frames and prints one JSON object per frame and per
 issue (JSON Lines), in stream order, each with its spans.
@@ -32,7 +41,12 @@ issue (JSON Lines), in stream order, each with its spans.
   --type NAME      the message type of every payload, e.g. abi.CommandRequest
   --raw            decode payloads as protobuf without a schema
   --fields         add each frame's field tree with spans
-  FILE             raw bytes to read; - or nothing reads standard input
+  --direction DIR  from a capture file, only c2s or s2c streams
+  FILE             raw bytes or a capture file (.fscap) to read;
+                   - or nothing reads standard input
+
+From a capture file, every connection and direction is framed separately and
+each line has "conn" and "dir".
 
 Exit status: 0 decoded cleanly, 1 issues were printed, 2 usage error.`;
 
@@ -58,35 +72,101 @@ export async function runDecodeCommand(argv: readonly string[], io: CommandIo): 
     }
     throw err;
   }
-  const { decoder, input, fields } = setup;
+  const { input, fields, direction } = setup;
   let issues = 0;
-  const write = (events: StreamEvent[]): void => {
+  const write = (events: StreamEvent[], origin?: RecordOrigin): void => {
     const lines: string[] = [];
     for (const ev of events) {
       if (ev.type === "issue") {
         issues++;
-        lines.push(JSON.stringify(issueRecord(ev.issue)));
+        lines.push(JSON.stringify(issueRecord(ev.issue, origin ? { origin } : {})));
         continue;
       }
       const df = ev.frame;
-      lines.push(JSON.stringify(frameRecord(df, setup.json(ev), { fields })));
+      lines.push(
+        JSON.stringify(frameRecord(df, setup.json(ev), origin ? { fields, origin } : { fields })),
+      );
       for (const issue of df.message?.issues ?? []) {
         issues++;
-        lines.push(JSON.stringify(issueRecord(issue, { frame: df.frame.index })));
+        const where = { frame: df.frame.index };
+        lines.push(JSON.stringify(issueRecord(issue, origin ? { ...where, origin } : where)));
       }
     }
     if (lines.length > 0) io.stdout.write(lines.join("\n") + "\n");
   };
+  const chunks = input[Symbol.asyncIterator]();
+  let first: IteratorResult<unknown>;
   try {
-    for await (const chunk of input) write(decoder.push(chunk as Uint8Array));
+    first = await chunks.next();
+    if (!first.done && isCaptureStart(first.value as Uint8Array)) {
+      const all: Uint8Array[] = [first.value as Uint8Array];
+      for (let r = await chunks.next(); !r.done; r = await chunks.next())
+        all.push(r.value as Uint8Array);
+      const capture = readCapture(Buffer.concat(all), crc32);
+      if (!capture.ok) {
+        io.stderr.write(`framescope decode: not a readable capture: ${capture.text}\n`);
+        return 2;
+      }
+      if (capture.tail) {
+        const t = capture.tail;
+        io.stderr.write(
+          `framescope decode: the capture ends with ${t.size} unreadable bytes at offset ${t.offset} (${t.reason}); every record before them was read\n`,
+        );
+      }
+      decodeCapture(capture.records, setup.newDecoder, direction, write);
+      return issues > 0 ? 1 : 0;
+    }
+    if (direction !== undefined) {
+      io.stderr.write(
+        "framescope decode: --direction applies to capture files; this input is raw bytes\n",
+      );
+      return 2;
+    }
+    const decoder = setup.newDecoder();
+    if (!first.done) write(decoder.push(first.value as Uint8Array));
+    for (let r = await chunks.next(); !r.done; r = await chunks.next())
+      write(decoder.push(r.value as Uint8Array));
+    write(decoder.end());
   } catch (err) {
     io.stderr.write(
       `framescope decode: cannot read input: ${err instanceof Error ? err.message : String(err)}\n`,
     );
     return 2;
   }
-  write(decoder.end());
   return issues > 0 ? 1 : 0;
+}
+
+/** True when the bytes begin with the capture file magic (a raw stream is anything else). */
+function isCaptureStart(bytes: Uint8Array): boolean {
+  return bytes.length >= CAPTURE_MAGIC.length && CAPTURE_MAGIC.every((b, k) => bytes[k] === b);
+}
+
+/**
+ * Frames every connection and direction of a capture with its own decoder, in
+ * record order, so lines of different streams interleave as the bytes arrived.
+ */
+function decodeCapture(
+  records: readonly CaptureRecord[],
+  newDecoder: () => StreamDecoder,
+  only: Direction | undefined,
+  write: (events: StreamEvent[], origin: RecordOrigin) => void,
+): void {
+  const decoders = new Map<string, { decoder: StreamDecoder; origin: RecordOrigin }>();
+  const streamOf = (conn: number, dir: Direction) => {
+    const key = `${conn}/${dir}`;
+    let d = decoders.get(key);
+    if (d === undefined) {
+      d = { decoder: newDecoder(), origin: { conn, dir } };
+      decoders.set(key, d);
+    }
+    return d;
+  };
+  for (const r of records) {
+    if (r.kind !== "chunk" || (only !== undefined && r.dir !== only)) continue;
+    const d = streamOf(r.conn, r.dir);
+    write(d.decoder.push(r.bytes), d.origin);
+  }
+  for (const d of decoders.values()) write(d.decoder.end(), d.origin);
 }
 
 async function prepare(argv: readonly string[], io: CommandIo) {
@@ -101,6 +181,7 @@ async function prepare(argv: readonly string[], io: CommandIo) {
         type: { type: "string" },
         raw: { type: "boolean" },
         fields: { type: "boolean" },
+        direction: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -170,11 +251,15 @@ async function prepare(argv: readonly string[], io: CommandIo) {
       input.once("error", (err) => reject(new UsageError(`cannot read ${file}: ${err.message}`)));
     });
   }
+  const direction = values.direction;
+  if (direction !== undefined && direction !== "c2s" && direction !== "s2c") {
+    throw new UsageError(`--direction takes c2s or s2c, not ${direction}`);
+  }
   return {
-    mode,
-    decoder: new StreamDecoder(spec.spec, mode),
+    newDecoder: () => new StreamDecoder(spec.spec, mode),
     input,
     json,
     fields: values.fields === true,
+    direction: direction as Direction | undefined,
   };
 }

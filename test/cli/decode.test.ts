@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import protobuf from "protobufjs";
 import { gzipSync } from "fflate";
 import { describe, expect, it } from "vitest";
+import { encodeCaptureHead, encodeChunkRecord } from "../../web/src/session/capture-format.js";
 
 /** The built command, run as a user would (npm test builds it first). */
 const CLI = fileURLToPath(new URL("../../dist/bridge/src/cli.js", import.meta.url));
@@ -142,7 +143,51 @@ describe("framescope decode", () => {
     expect(r.lines[1]).toMatchObject({ type: "issue", frame: 0, code: "LENGTH_PAST_END" });
   });
 
+  it("reads a capture file: each connection and direction framed separately, with conn and dir", () => {
+    // Connection 1 sends "hi" split over two reads; the server answers "ok"; connection 2 sends "x".
+    const capture = Buffer.concat([
+      encodeCaptureHead(1_700_000_000_000_000),
+      encodeChunkRecord(1, "c2s", 1, hex("000268")),
+      encodeChunkRecord(2, "c2s", 2, hex("000178")),
+      encodeChunkRecord(1, "s2c", 3, hex("00026f6b")),
+      encodeChunkRecord(1, "c2s", 4, hex("69")),
+    ]);
+    const path = file("two-conns.fscap", capture);
+    const r = run(["decode", "--framing", "length:size=2", path]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.lines.map((l) => [l["conn"], l["dir"], l["payloadHex"], l["chunks"]])).toEqual([
+      [2, "c2s", "78", [0, 1]],
+      [1, "s2c", "6f6b", [0, 1]],
+      [1, "c2s", "6869", [0, 2]],
+    ]);
+    const c2s = run(["decode", "--framing", "length:size=2", "--direction", "c2s", path]);
+    expect(c2s.lines.map((l) => l["dir"])).toEqual(["c2s", "c2s"]);
+  });
+
+  it("reads a capture with a torn tail: every whole record is used, the tail is named on stderr", () => {
+    const whole = Buffer.concat([
+      encodeCaptureHead(1),
+      encodeChunkRecord(1, "c2s", 1, hex("000161")),
+    ]);
+    const torn = encodeChunkRecord(1, "c2s", 2, hex("000162"));
+    const r = run([
+      "decode",
+      "--framing",
+      "length:size=2",
+      file("torn.fscap", Buffer.concat([whole, torn.subarray(0, 10)])),
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.lines.map((l) => l["payloadHex"])).toEqual(["61"]);
+    expect(r.stderr).toContain("incomplete");
+  });
+
   it.each([
+    [
+      ["decode", "--framing", "length", "--direction", "c2s", "-"],
+      "--direction applies to capture files",
+    ],
+    [["decode", "--framing", "length", "--direction", "up", "-"], "--direction takes c2s or s2c"],
     [["decode"], "--framing is required"],
     [["decode", "--framing", "length:size=9", "-"], "size=9"],
     [["decode", "--framing", "wat", "-"], 'unknown framing "wat"'],
