@@ -11,6 +11,8 @@ import {
   type Json,
   type RecordOrigin,
 } from "../../web/src/decode/records.js";
+import type { Framer } from "../../web/src/decode/framer.js";
+import { createFramerPair, type FramerPair } from "../../web/src/decode/framers.js";
 import { parseFramingSpec } from "../../web/src/decode/spec.js";
 import {
   StreamDecoder,
@@ -113,7 +115,7 @@ export async function runDecodeCommand(argv: readonly string[], io: CommandIo): 
           `framescope decode: the capture ends with ${t.size} unreadable bytes at offset ${t.offset} (${t.reason}); every record before them was read\n`,
         );
       }
-      decodeCapture(capture.records, setup.newDecoder, direction, write);
+      decodeCapture(capture.records, setup, direction, write);
       return issues > 0 ? 1 : 0;
     }
     if (direction !== undefined) {
@@ -147,16 +149,23 @@ function isCaptureStart(bytes: Uint8Array): boolean {
  */
 function decodeCapture(
   records: readonly CaptureRecord[],
-  newDecoder: () => StreamDecoder,
+  make: { newDecoder: (framer?: Framer) => StreamDecoder; newPair: () => FramerPair },
   only: Direction | undefined,
   write: (events: StreamEvent[], origin: RecordOrigin) => void,
 ): void {
   const decoders = new Map<string, { decoder: StreamDecoder; origin: RecordOrigin }>();
+  const pairs = new Map<number, FramerPair>();
   const streamOf = (conn: number, dir: Direction) => {
     const key = `${conn}/${dir}`;
     let d = decoders.get(key);
     if (d === undefined) {
-      d = { decoder: newDecoder(), origin: { conn, dir } };
+      // Both directions of a connection share a framer pair (HTTP/1 responses learn request methods).
+      let pair = pairs.get(conn);
+      if (pair === undefined) {
+        pair = make.newPair();
+        pairs.set(conn, pair);
+      }
+      d = { decoder: make.newDecoder(pair[dir]), origin: { conn, dir } };
       decoders.set(key, d);
     }
     return d;
@@ -256,7 +265,8 @@ async function prepare(argv: readonly string[], io: CommandIo) {
     throw new UsageError(`--direction takes c2s or s2c, not ${direction}`);
   }
   return {
-    newDecoder: () => new StreamDecoder(spec.spec, mode),
+    newDecoder: (framer?: Framer) => new StreamDecoder(spec.spec, mode, framer),
+    newPair: () => createFramerPair(spec.spec),
     input,
     json,
     fields: values.fields === true,

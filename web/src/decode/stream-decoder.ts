@@ -37,11 +37,13 @@ export class StreamDecoder {
   /** End of the last frame emitted: where the pending frame starts at the latest. */
   private lastEnd = 0;
 
+  /** `framer` defaults to a fresh one for `spec`; pass one of a `createFramerPair` to link directions. */
   constructor(
     spec: FramingSpec,
     private readonly mode: PayloadMode,
+    framer: Framer = createFramer(spec),
   ) {
-    this.framer = createFramer(spec);
+    this.framer = framer;
   }
 
   push(chunk: Uint8Array): StreamEvent[] {
