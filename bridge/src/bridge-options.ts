@@ -1,5 +1,6 @@
 import type { LookupFunction } from "node:net";
 import type { BridgeLimits } from "../../web/src/session/bridge-protocol.js";
+import { MAX_RECORD_BODY } from "../../web/src/session/capture-format.js";
 
 /** The bridge's default port, printed at start with the page's URL. */
 export const DEFAULT_PORT = 7480;
@@ -64,7 +65,7 @@ export interface BridgeTuning {
 /** All limits, resolved. */
 export type ResolvedLimits = BridgeLimits & BridgeTuning;
 
-/** Fills in the default limits; throws on a non-positive value (a programmer error). */
+/** Fills in the default limits; throws on a non-positive value or a maxPayload over 256 MiB (a programmer error). */
 export function resolveLimits(given: Partial<ResolvedLimits> = {}): ResolvedLimits {
   const limits: ResolvedLimits = {
     maxPayload: given.maxPayload ?? DEFAULT_MAX_PAYLOAD,
@@ -78,6 +79,11 @@ export function resolveLimits(given: Partial<ResolvedLimits> = {}): ResolvedLimi
   for (const [key, value] of Object.entries(limits)) {
     if (!Number.isSafeInteger(value) || value <= 0)
       throw new RangeError(`limit ${key} must be a positive integer, got ${value}`);
+  }
+  if (limits.maxPayload > MAX_RECORD_BODY) {
+    throw new RangeError(
+      `maxPayload ${limits.maxPayload} exceeds the capture's record limit ${MAX_RECORD_BODY}`,
+    );
   }
   return limits;
 }

@@ -55,9 +55,11 @@ export async function createBridge(options: BridgeOptions = {}): Promise<Bridge>
     options.token ?? (isLoopbackHost(host) ? undefined : randomBytes(18).toString("base64url"));
   const log = options.log ?? ((line: string) => process.stderr.write(line + "\n"));
   const allowTexts = [
-    ...(options.allow ?? []),
-    ...(options.demo ? [options.demo] : []),
-    ...(options.taps ?? []).map((t) => t.target),
+    ...new Set([
+      ...(options.allow ?? []),
+      ...(options.demo ? [options.demo] : []),
+      ...(options.taps ?? []).map((t) => t.target),
+    ]),
   ];
   const allow = allowTexts.map((text): AllowRule => {
     const rule = parseAllowRule(text);
@@ -106,6 +108,7 @@ export async function createBridge(options: BridgeOptions = {}): Promise<Bridge>
   });
   server.on("clientError", (_err, socket) => socket.destroy());
   await listen(server, options.port ?? DEFAULT_PORT, host);
+  server.on("error", (err) => log(`framescope: http server: ${err.message}`));
   const port = (server.address() as AddressInfo).port;
   const guard: UpgradeGuard = { origins: pageOrigins(host, port, options.origins ?? []), token };
   let taps: Awaited<ReturnType<typeof startTaps>>;

@@ -1,12 +1,20 @@
 #!/usr/bin/env node
 import { DECODE_USAGE, runDecodeCommand } from "./decode-command.js";
+import { DEMO_USAGE, runDemoCommand } from "./demo-command.js";
+import { SERVE_USAGE, runServeCommand } from "./serve-command.js";
 
 const USAGE = `usage: framescope <command> [options]
 
 commands:
   decode    cut a byte stream into frames and print them as JSON Lines
+  serve     start the bridge and the page (with the live kv demo)
+  demo      run the demo kv server alone
 
-${DECODE_USAGE}`;
+${DECODE_USAGE}
+
+${SERVE_USAGE}
+
+${DEMO_USAGE}`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -14,6 +22,10 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case "decode":
       return runDecodeCommand(rest, io);
+    case "serve":
+      return runServeCommand(rest, io);
+    case "demo":
+      return runDemoCommand(rest, io);
     case undefined:
     case "help":
     case "--help":

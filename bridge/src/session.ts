@@ -97,7 +97,11 @@ export class Session {
       case "list-captures":
       case "open-capture":
       case "attach":
-        void this.onViewRequest(m);
+        this.onViewRequest(m).catch((err: unknown) => {
+          const text = err instanceof Error ? err.message : String(err);
+          this.host.ctx.log(`framescope: ${m.type}: ${text}`);
+          this.error("CAPTURE_UNREADABLE", text, { req: m.req });
+        });
         return;
       case "close-view": {
         const view = this.views.get(m.view);

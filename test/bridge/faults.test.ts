@@ -37,7 +37,7 @@ describe("faults become events, never crashes", () => {
         "nonexistent.invalid:*",
         "hang.test:*",
       ],
-      limits: { connectTimeoutMs: 200 },
+      limits: { connectTimeoutMs: 500 },
       lookup: ((hostname, options, callback) => {
         if (hostname === "hang.test") return hangingLookup(hostname, options, callback);
         return lookup(hostname, options, callback);
