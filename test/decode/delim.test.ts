@@ -1,28 +1,22 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { DelimFramer } from "../../web/src/decode/delim.js";
-import type { Frame } from "../../web/src/decode/frame.js";
-import type { Issue } from "../../web/src/decode/issue.js";
 import type { DelimSpec } from "../../web/src/decode/spec.js";
-import { comparable, hexToBytes, runFramer, splitAt, standardChunkings } from "./helpers.js";
+import {
+  brief,
+  comparable,
+  hexToBytes,
+  runFramer,
+  spans,
+  splitAt,
+  standardChunkings,
+} from "./helpers.js";
 
 const delim = (sepHex: string, max = 65536): DelimSpec => ({
   kind: "delim",
   sep: hexToBytes(sepHex),
   max,
 });
-
-/** [start, end, headStart, headEnd, payloadStart, payloadEnd] */
-const spans = (f: Frame): number[] => [
-  f.start,
-  f.end,
-  f.headStart,
-  f.headEnd,
-  f.payloadStart,
-  f.payloadEnd,
-];
-/** [code, spanStart, spanEnd, fatal] */
-const brief = (i: Issue): unknown[] => [i.code, i.span[0], i.span[1], i.fatal];
 
 interface Row {
   name: string;

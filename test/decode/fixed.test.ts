@@ -1,21 +1,15 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { Frame } from "../../web/src/decode/frame.js";
-import type { Issue } from "../../web/src/decode/issue.js";
 import { FixedFramer } from "../../web/src/decode/fixed.js";
-import { comparable, hexToBytes, runFramer, splitAt, standardChunkings } from "./helpers.js";
-
-/** [start, end, headStart, headEnd, payloadStart, payloadEnd] */
-const spans = (f: Frame): number[] => [
-  f.start,
-  f.end,
-  f.headStart,
-  f.headEnd,
-  f.payloadStart,
-  f.payloadEnd,
-];
-/** [code, spanStart, spanEnd, fatal] */
-const brief = (i: Issue): unknown[] => [i.code, i.span[0], i.span[1], i.fatal];
+import {
+  brief,
+  comparable,
+  hexToBytes,
+  runFramer,
+  spans,
+  splitAt,
+  standardChunkings,
+} from "./helpers.js";
 
 interface Row {
   name: string;

@@ -77,3 +77,13 @@ export function comparable(s: FramedStream): unknown {
     issues: s.issues,
   };
 }
+
+/** A frame's spans as one row: [start, end, headStart, headEnd, payloadStart, payloadEnd]. */
+export function spans(f: Frame): number[] {
+  return [f.start, f.end, f.headStart, f.headEnd, f.payloadStart, f.payloadEnd];
+}
+
+/** An issue as one row: [code, spanStart, spanEnd, fatal]. */
+export function brief(i: Issue): unknown[] {
+  return [i.code, i.span[0], i.span[1], i.fatal];
+}

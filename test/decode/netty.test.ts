@@ -1,28 +1,22 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { Frame } from "../../web/src/decode/frame.js";
-import type { Issue } from "../../web/src/decode/issue.js";
 import { NettyFramer } from "../../web/src/decode/netty.js";
 import { parseFramingSpec, type NettySpec } from "../../web/src/decode/spec.js";
-import { comparable, hexToBytes, runFramer, splitAt, standardChunkings } from "./helpers.js";
+import {
+  brief,
+  comparable,
+  hexToBytes,
+  runFramer,
+  spans,
+  splitAt,
+  standardChunkings,
+} from "./helpers.js";
 
 function nettySpec(text: string): NettySpec {
   const r = parseFramingSpec(text);
   if (!r.ok || r.spec.kind !== "netty") throw new Error(`bad spec ${text}`);
   return r.spec;
 }
-
-/** [start, end, headStart, headEnd, payloadStart, payloadEnd] */
-const spans = (f: Frame): number[] => [
-  f.start,
-  f.end,
-  f.headStart,
-  f.headEnd,
-  f.payloadStart,
-  f.payloadEnd,
-];
-/** [code, spanStart, spanEnd, fatal] */
-const brief = (i: Issue): unknown[] => [i.code, i.span[0], i.span[1], i.fatal];
 
 const HELLO = "48454c4c4f2c20574f524c44"; // "HELLO, WORLD", 12 bytes
 

@@ -1,24 +1,18 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { Frame } from "../../web/src/decode/frame.js";
-import type { Issue } from "../../web/src/decode/issue.js";
 import type { VarintSpec } from "../../web/src/decode/spec.js";
 import { VarintFramer } from "../../web/src/decode/varint.js";
-import { comparable, hexToBytes, runFramer, splitAt, standardChunkings } from "./helpers.js";
+import {
+  brief,
+  comparable,
+  hexToBytes,
+  runFramer,
+  spans,
+  splitAt,
+  standardChunkings,
+} from "./helpers.js";
 
 const varint = (max = 8 * 1024 * 1024, offset = 0): VarintSpec => ({ kind: "varint", offset, max });
-
-/** [start, end, headStart, headEnd, payloadStart, payloadEnd] */
-const spans = (f: Frame): number[] => [
-  f.start,
-  f.end,
-  f.headStart,
-  f.headEnd,
-  f.payloadStart,
-  f.payloadEnd,
-];
-/** [code, spanStart, spanEnd, fatal] */
-const brief = (i: Issue): unknown[] => [i.code, i.span[0], i.span[1], i.fatal];
 
 interface Row {
   name: string;
