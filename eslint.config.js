@@ -1,4 +1,5 @@
 import js from "@eslint/js";
+import reactHooks from "eslint-plugin-react-hooks";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
@@ -17,6 +18,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ["web/src/**/*.{ts,tsx}"],
+    ...reactHooks.configs.flat["recommended-latest"],
+  },
+  {
     files: ["web/src/decode/**/*.ts"],
     rules: {
       "no-restricted-imports": [
@@ -30,6 +35,32 @@ export default tseslint.config(
             {
               group: ["../session/*", "../ui/*", "../../../bridge/*"],
               message: "web/src/decode depends on nothing else in framescope.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["web/src/ui/**/*.{ts,tsx}"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: [
+                "**/decode/stream-decoder.js",
+                "**/decode/framers.js",
+                "**/decode/payload.js",
+                "**/decode/raw-walk.js",
+                "**/decode/schema-walk.js",
+                "**/decode/decompress.js",
+                "**/session/bridge-client.js",
+                "**/session/decode-engine.js",
+              ],
+              message:
+                "web/src/ui renders and selects: decoding runs in the worker, the network in the bridge client.",
             },
           ],
         },

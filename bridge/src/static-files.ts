@@ -35,7 +35,7 @@ const TYPES: Record<string, string> = {
 };
 
 const PLACEHOLDER = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>framescope</title></head>
+<html lang="en"><head><meta charset="utf-8"><title>framescope</title><link rel="icon" href="data:,"></head>
 <body><h1>framescope</h1>
 <p>The bridge is running, but the page is not built. Run <code>npm run build</code>
 (or start the bridge with <code>--web DIR</code>) and reload.</p>

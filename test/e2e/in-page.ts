@@ -1,0 +1,84 @@
+/**
+ * Functions that run inside the browser page (passed to `page.evaluate`).
+ * playwright-core sends their source text, so they must not use anything from
+ * outside their own body. The project's type check has no DOM library, so the
+ * few browser globals they use are declared here, for this file only.
+ */
+
+interface PageWebSocket {
+  binaryType: string;
+  onopen: (() => void) | null;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  onerror: (() => void) | null;
+  onclose: ((event: { code: number; reason: string; wasClean: boolean }) => void) | null;
+  send(data: string): void;
+  close(): void;
+}
+declare const WebSocket: new (url: string) => PageWebSocket;
+
+/** How a WebSocket opened in the page went. */
+export interface SocketOutcome {
+  /** The `open` event fired. */
+  readonly opened: boolean;
+  /** An `error` event fired. */
+  readonly failed: boolean;
+  /** The close code, or null if it was still open when the probe ended. */
+  readonly closeCode: number | null;
+  /** The first text message, parsed as JSON, or null. */
+  readonly hello: unknown;
+  /** The first 16 bytes (the chunk head) of the first binary message, or null. */
+  readonly firstChunkHead: number[] | null;
+  /** The page's origin, as the browser sees it. */
+  readonly pageOrigin: string;
+}
+
+/**
+ * In the page: opens a WebSocket to `url`, waits for the first text message
+ * and, when `attachTap` is given, sends `attach` for that tap and waits for the
+ * first binary chunk; resolves when done, on close, or after `timeoutMs`.
+ */
+export function probeSocket(args: {
+  url: string;
+  attachTap: string | null;
+  timeoutMs: number;
+}): Promise<SocketOutcome> {
+  return new Promise((resolve) => {
+    const state = {
+      opened: false,
+      failed: false,
+      closeCode: null as number | null,
+      hello: null as unknown,
+      firstChunkHead: null as number[] | null,
+      pageOrigin: String((globalThis as { origin?: unknown }).origin),
+    };
+    let done = false;
+    const finish = (): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      ws.onclose = null;
+      ws.close();
+      resolve({ ...state });
+    };
+    const timer = setTimeout(finish, args.timeoutMs);
+    const ws = new WebSocket(args.url);
+    ws.binaryType = "arraybuffer";
+    ws.onopen = () => void (state.opened = true);
+    ws.onerror = () => void (state.failed = true);
+    ws.onclose = (event) => {
+      state.closeCode = event.code;
+      finish();
+    };
+    ws.onmessage = (event) => {
+      if (typeof event.data === "string") {
+        if (state.hello !== null) return;
+        state.hello = JSON.parse(event.data);
+        if (args.attachTap === null) return finish();
+        ws.send(JSON.stringify({ type: "attach", req: 1, tap: args.attachTap }));
+      } else if (event.data instanceof ArrayBuffer && state.firstChunkHead === null) {
+        state.firstChunkHead = Array.from(new Uint8Array(event.data, 0, 16));
+        finish();
+      }
+    };
+  });
+}
