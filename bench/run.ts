@@ -2,6 +2,7 @@
  * `npm run bench`: throughput figures of the decode core, printed side by side.
  * Nothing here is asserted: the figures are for people to compare.
  */
+import { benchBridge } from "./bridge.js";
 import { benchFraming } from "./framing.js";
 import type { Row } from "./measure.js";
 import { benchProtobuf } from "./protobuf.js";
@@ -10,6 +11,7 @@ async function main(): Promise<void> {
   console.log(`framescope bench (node ${process.version}, ${process.arch})\n`);
   printTable("Framing: length (tokio default, 4-byte BE), 64 KiB chunks", benchFraming());
   printTable("Protobuf: kv-server messages", await benchProtobuf());
+  printTable("Bridge: loopback, one client, relays in child processes", await benchBridge());
 }
 
 function printTable(title: string, rows: readonly Row[]): void {

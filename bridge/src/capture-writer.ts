@@ -12,6 +12,11 @@ import {
 import type { Recorder } from "./bridge-context.js";
 import { nowMicros } from "./clock.js";
 
+/** Records with bodies up to this size (bytes) are copied into a shared buffer instead of queued as two pieces. */
+const SMALL_BODY = 4096;
+/** Size of each buffer collecting small records: 64 KiB. */
+const BATCH_SIZE = 64 * 1024;
+
 /** File name extension of capture files. */
 export const CAPTURE_EXTENSION = ".fscap";
 
@@ -28,6 +33,9 @@ export class CaptureWriter extends EventEmitter implements Recorder {
   /** Bytes queued and not yet written. */
   pendingBytes = 0;
   private pending: Uint8Array[] = [];
+  /** Buffer collecting small records (head and body copied in), not yet in `pending`. */
+  private batch: Buffer | null = null;
+  private batchUsed = 0;
   private writing = false;
   private closed = false;
   private failed: Error | undefined;
@@ -90,15 +98,38 @@ export class CaptureWriter extends EventEmitter implements Recorder {
 
   private push(head: Uint8Array, body: Uint8Array): void {
     if (this.ended) return;
-    this.pending.push(head, body);
-    this.pendingBytes += head.length + body.length;
+    const size = head.length + body.length;
+    if (body.length <= SMALL_BODY) {
+      // Small records are copied into one buffer: fewer, larger pieces for writev.
+      if (this.batch === null || this.batchUsed + size > this.batch.length) {
+        this.sealBatch();
+        this.batch = Buffer.allocUnsafe(BATCH_SIZE);
+      }
+      this.batch.set(head, this.batchUsed);
+      this.batch.set(body, this.batchUsed + head.length);
+      this.batchUsed += size;
+    } else {
+      this.sealBatch();
+      this.pending.push(head, body);
+    }
+    this.pendingBytes += size;
     if (!this.writing) {
       this.writing = true;
       setImmediate(() => void this.drain());
     }
   }
 
+  /** Queues the filled part of the small-record buffer (after every record pushed before it). */
+  private sealBatch(): void {
+    if (this.batch !== null && this.batchUsed > 0) {
+      this.pending.push(this.batch.subarray(0, this.batchUsed));
+    }
+    this.batch = null;
+    this.batchUsed = 0;
+  }
+
   private async drain(): Promise<void> {
+    this.sealBatch();
     while (this.pending.length > 0 && this.failed === undefined) {
       const batch = this.pending;
       const size = this.pendingBytes;
@@ -109,6 +140,7 @@ export class CaptureWriter extends EventEmitter implements Recorder {
         await this.file.writev(batch);
         this.flushed += size;
         this.emit("flush", this.flushed);
+        this.sealBatch();
       } catch (err) {
         this.failed = err instanceof Error ? err : new Error(String(err));
         this.log(`framescope: capture ${this.path}: ${this.failed.message}; recording stopped`);

@@ -41,6 +41,11 @@ export class TcpLink {
   private full = false;
   private readonly connectTimer: NodeJS.Timeout;
   private graceTimer: NodeJS.Timeout | undefined;
+  private corked = false;
+  private readonly uncork = (): void => {
+    this.corked = false;
+    this.socket.uncork();
+  };
 
   constructor(
     private readonly ctx: BridgeContext,
@@ -89,10 +94,19 @@ export class TcpLink {
     return !this.socket.writableEnded && !this.socket.destroyed;
   }
 
-  /** Writes one page send (recorded as a `c2s` chunk) and returns its time; queued while connecting. */
+  /**
+   * Writes one page send (recorded as a `c2s` chunk) and returns its time; queued while connecting.
+   * Sends made in the same turn of the event loop (a WebSocket read that held several messages)
+   * leave in one writev: the socket is corked until the next tick.
+   */
   write(bytes: Buffer): number {
     const time = nowMicros();
     this.ctx.recorder.chunk(this.id, "c2s", time, bytes);
+    if (!this.corked && this.opened) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(this.uncork);
+    }
     if (!this.socket.write(bytes)) this.setFull(true);
     return time;
   }
