@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { FrameInfo } from "../../web/src/decode/frame.js";
 import { createFramer } from "../../web/src/decode/framers.js";
 import { decodePayload, isCompressedPayload } from "../../web/src/decode/payload.js";
-import type { FieldNode } from "../../web/src/decode/proto-tree.js";
+import { fieldSpan, fieldValue, type FieldNode } from "../../web/src/decode/proto-tree.js";
 import { parseFramingSpec } from "../../web/src/decode/spec.js";
 import { bytesToHex, concat, runFramer } from "./helpers.js";
 import { loadKv, skeleton } from "./raw-walk-helpers.js";
@@ -71,10 +71,10 @@ describe("decodePayload", () => {
     expect(m.span).toEqual([0, big.length]);
     expect(m.fields.map((f) => f.number)).toEqual([1, ...Array.from({ length: 60 }, () => 4)]);
     every(m.fields, (f) => {
-      expect(f.span[0]).toBeGreaterThanOrEqual(0);
-      expect(f.span[1]).toBeLessThanOrEqual(big.length);
+      expect(fieldSpan(f)[0]).toBeGreaterThanOrEqual(0);
+      expect(fieldSpan(f)[1]).toBeLessThanOrEqual(big.length);
     });
-    expect(m.fields.at(-1)?.span[1]).toBe(big.length);
+    expect(m.fields.at(-1)?.end).toBe(big.length);
   });
 
   it("the same frame without a schema: walked raw, same structure", () => {
@@ -108,12 +108,12 @@ describe("decodePayload", () => {
     const m = decodePayload(bytes, 100, info, { type: response });
     expect(m.source).toEqual({ kind: "stream" });
     expect(m.span).toEqual([100, 100 + bytes.length]);
-    expect(m.fields.map((f) => [f.number, f.span])).toEqual([
+    expect(m.fields.map((f) => [f.number, fieldSpan(f)])).toEqual([
       [1, [100, 103]],
       [2, [103, 100 + bytes.length]],
     ]);
     const raw = decodePayload(bytes, 100, undefined, undefined);
-    expect(raw.fields.map((f) => [f.number, f.span])).toEqual([
+    expect(raw.fields.map((f) => [f.number, fieldSpan(f)])).toEqual([
       [1, [100, 103]],
       [2, [103, 100 + bytes.length]],
     ]);
@@ -138,8 +138,8 @@ describe("decodePayload", () => {
     expect(m.typeName).toBe("abi.CommandResponse");
     expect(m.fields).toHaveLength(1);
     const node = m.fields[0];
-    expect(node?.span).toEqual([50, 54]);
-    expect(node?.value).toEqual([50, 54]);
+    expect(node && fieldSpan(node)).toEqual([50, 54]);
+    expect(node && fieldValue(node)).toEqual([50, 54]);
     expect(node?.decoded.kind === "raw" && bytesToHex(node.decoded.value)).toBe("089601ff");
   });
 

@@ -1,7 +1,14 @@
 import { readFileSync } from "node:fs";
 import protobuf from "protobufjs";
 import { bytesToHex } from "../../web/src/decode/hex.js";
-import type { FieldNode, FieldValue } from "../../web/src/decode/proto-tree.js";
+import {
+  fieldLength,
+  fieldSpan,
+  fieldTag,
+  fieldValue,
+  type FieldNode,
+  type FieldValue,
+} from "../../web/src/decode/proto-tree.js";
 import type { Span } from "../../web/src/decode/span.js";
 
 /** The kv demo schema, parsed by protobufjs from proto/kv.proto. */
@@ -42,13 +49,14 @@ export function shape(f: FieldNode): Shape {
   const out: Shape = {
     n: f.number,
     wt: f.wireType,
-    tag: f.tag,
-    value: f.value,
-    span: f.span,
+    tag: fieldTag(f),
+    value: fieldValue(f),
+    span: fieldSpan(f),
     v: valueOf(f.decoded),
   };
   if (f.reading !== undefined) out.reading = f.reading;
-  if (f.length !== undefined) out.length = f.length;
+  const length = fieldLength(f);
+  if (length !== undefined) out.length = length;
   return out;
 }
 
@@ -87,10 +95,12 @@ export function oracleTags(bytes: Uint8Array): { n: number; wt: number; value?: 
 /** Every span in a field tree, checked recursively: parts inside the field, children inside the value. */
 export function checkNested(f: FieldNode, outer: Span, problems: string[]): void {
   const inside = (s: Span, o: Span): boolean => s[0] >= o[0] && s[1] <= o[1] && s[0] <= s[1];
-  if (!inside(f.span, outer)) problems.push(`field ${f.number} span ${f.span} outside ${outer}`);
-  for (const part of [f.tag, f.length, f.value]) {
-    if (part !== undefined && !inside(part, f.span))
-      problems.push(`field ${f.number} part ${part} outside ${f.span}`);
+  const span = fieldSpan(f);
+  const value = fieldValue(f);
+  if (!inside(span, outer)) problems.push(`field ${f.number} span ${span} outside ${outer}`);
+  for (const part of [fieldTag(f), fieldLength(f), value]) {
+    if (part !== undefined && !inside(part, span))
+      problems.push(`field ${f.number} part ${part} outside ${span}`);
   }
   const children =
     f.decoded.kind === "message"
@@ -98,15 +108,14 @@ export function checkNested(f: FieldNode, outer: Span, problems: string[]): void
       : f.decoded.kind === "packed"
         ? f.decoded.elements
         : [];
-  let at = f.value[0];
+  let at = value[0];
   for (const c of children) {
-    if (c.span[0] !== at)
-      problems.push(`child of ${f.number} starts at ${c.span[0]}, expected ${at}`);
-    at = c.span[1];
-    checkNested(c, f.value, problems);
+    if (c.start !== at) problems.push(`child of ${f.number} starts at ${c.start}, expected ${at}`);
+    at = c.end;
+    checkNested(c, value, problems);
   }
   if (f.decoded.kind === "message" || f.decoded.kind === "packed") {
-    if (at !== f.value[1])
-      problems.push(`children of ${f.number} end at ${at}, value ends at ${f.value[1]}`);
+    if (at !== value[1])
+      problems.push(`children of ${f.number} end at ${at}, value ends at ${value[1]}`);
   }
 }

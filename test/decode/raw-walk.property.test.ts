@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { DecodedMessage, FieldNode } from "../../web/src/decode/proto-tree.js";
+import { fieldSpan, type DecodedMessage, type FieldNode } from "../../web/src/decode/proto-tree.js";
 import {
   BYTES_PRINTABLE,
   classifyBytes,
@@ -96,7 +96,7 @@ const anyBytes = fc.oneof(
 
 /** Top-level field spans and the fatal issue's span, in order: they must tile [base, base + n). */
 function tiles(m: DecodedMessage): Span[] {
-  const spans: Span[] = m.fields.map((f) => f.span);
+  const spans: Span[] = m.fields.map((f) => fieldSpan(f));
   for (const i of m.issues) if (i.fatal) spans.push(i.span);
   return spans.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
 }
@@ -165,7 +165,7 @@ describe("walkRaw properties", () => {
     fc.assert(
       fc.property(anyBytes, (bytes) => {
         walkAll(walkRaw(bytes, 0).fields, (f) => {
-          const value = bytes.subarray(f.value[0], f.value[1]);
+          const value = bytes.subarray(f.valueStart, f.valueEnd);
           if (f.reading === "string")
             expect(classifyBytes(value, 0, value.length) & BYTES_PRINTABLE).toBe(BYTES_PRINTABLE);
           if (f.reading === "message" && f.decoded.kind === "message") {
@@ -186,7 +186,7 @@ describe("walkRaw properties", () => {
         const k = cut % (bytes.length + 1);
         const whole = walkRaw(bytes, 0);
         const part = walkRaw(bytes.subarray(0, k), 0);
-        const kept = whole.fields.filter((x) => x.span[1] <= k);
+        const kept = whole.fields.filter((x) => x.end <= k);
         expect(part.fields.slice(0, kept.length)).toEqual(kept);
       }),
       { numRuns: 1000 },
@@ -240,7 +240,7 @@ describe("walkRaw properties", () => {
         );
         walkAll(m.fields, (f) => {
           if (f.decoded.kind !== "message" || f.wireType !== 2) return;
-          const inner = oracleTags(bytes.subarray(f.value[0], f.value[1]));
+          const inner = oracleTags(bytes.subarray(f.valueStart, f.valueEnd));
           expect(f.decoded.fields.map((c) => [c.number, c.wireType])).toEqual(
             inner.map((t) => [t.n, t.wt]),
           );

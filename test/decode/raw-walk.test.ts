@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { IssueCode } from "../../web/src/decode/issue.js";
-import type { FieldNode } from "../../web/src/decode/proto-tree.js";
+import { fieldGroupEnd, fieldValue, type FieldNode } from "../../web/src/decode/proto-tree.js";
 import { walkRaw } from "../../web/src/decode/raw-walk.js";
 import { readAs } from "../../web/src/decode/raw-walk-reading.js";
 import { bytesToHex, hexToBytes } from "./helpers.js";
@@ -412,8 +412,8 @@ describe("walkRaw: alternatives and scalar readings", () => {
   });
 
   it("a group records its end tag", () => {
-    expect(only("0b08010c").groupEnd).toEqual([3, 4]);
-    expect(only("0b0801").groupEnd).toBeUndefined();
+    expect(fieldGroupEnd(only("0b08010c"))).toEqual([3, 4]);
+    expect(fieldGroupEnd(only("0b0801"))).toBeUndefined();
   });
 
   it("schemaless nodes have no names and say what the wire holds", () => {
@@ -487,6 +487,53 @@ describe("walkRaw: deep nesting", () => {
   });
 });
 
+describe("walkRaw: long values are scanned before they are read as a message", () => {
+  // field 1 = 150, `count` times (3 bytes each), as the value of LEN field 1
+  const repeated = (count: number, damageLast: boolean): Uint8Array => {
+    const inner = Array.from({ length: count }, () => [0x08, 0x96, 0x01]).flat();
+    if (damageLast) inner[inner.length - 1] = 0x81; // the last varint now runs past the end
+    return Uint8Array.from([0x0a, inner.length, ...inner]);
+  };
+  const cases: [string, number, boolean, string, number, string[]][] = [
+    [
+      "72 bytes that are one message",
+      24,
+      false,
+      "message",
+      24,
+      ["packed-varint", "packed-fixed32", "packed-fixed64", "bytes"],
+    ],
+    [
+      "72 bytes whose last varint is cut",
+      24,
+      true,
+      "bytes",
+      0,
+      ["packed-fixed32", "packed-fixed64"],
+    ],
+    [
+      "12 bytes that are one message",
+      4,
+      false,
+      "message",
+      4,
+      ["packed-varint", "packed-fixed32", "bytes"],
+    ],
+    ["12 bytes whose last varint is cut", 4, true, "bytes", 0, ["packed-fixed32"]],
+  ];
+  for (const [name, count, damaged, reading, children, alternatives] of cases) {
+    it(name, () => {
+      const m = walkRaw(repeated(count, damaged), 0);
+      expect(m.issues).toEqual([]);
+      const f = m.fields[0];
+      expect(f?.reading).toBe(reading);
+      expect(f?.alternatives).toEqual(alternatives);
+      expect(f?.decoded.kind === "message" ? f.decoded.fields.length : 0).toBe(children);
+      expect(f && fieldValue(f)).toEqual([2, 2 + 3 * count]);
+    });
+  }
+});
+
 describe("readAs: the alternatives on demand", () => {
   it("packed varints", () => {
     const v = readAs(hexToBytes("01ac0203"), 10, 4, "packed-varint");
@@ -499,7 +546,7 @@ describe("readAs: the alternatives on demand", () => {
 
   it("packed fixed32 and fixed64", () => {
     const f32 = readAs(hexToBytes("0000803f00000040"), 0, 1, "packed-fixed32");
-    expect(f32.kind === "packed" && f32.elements.map((e) => [e.value, e.float])).toEqual([
+    expect(f32.kind === "packed" && f32.elements.map((e) => [fieldValue(e), e.float])).toEqual([
       [[0, 4], 1],
       [[4, 8], 2],
     ]);

@@ -3,7 +3,13 @@ import type protobuf from "protobufjs";
 import protojson from "protobufjs/ext/protojson.js";
 import { describe, expect, it } from "vitest";
 import { messageToJson, type JsonValue } from "../../web/src/decode/proto-json.js";
-import type { DecodedMessage, FieldNode, FieldValue } from "../../web/src/decode/proto-tree.js";
+import {
+  fieldSpan,
+  fieldValue,
+  type DecodedMessage,
+  type FieldNode,
+  type FieldValue,
+} from "../../web/src/decode/proto-tree.js";
 import { walkMessage } from "../../web/src/decode/schema-walk.js";
 import { loadFixtures } from "../fixtures/proto/load.js";
 import { tilingProblems, uncovered } from "../fixtures/proto/tree-checks.js";
@@ -176,11 +182,12 @@ function issuesInside(m: DecodedMessage): boolean {
 /** Every node span lies inside its parent's value (or the message). */
 function nodesInside(fields: readonly FieldNode[], start: number, end: number): boolean {
   return fields.every((f) => {
-    const inside =
-      f.span[0] >= start && f.span[1] <= end && f.value[0] >= f.span[0] && f.value[1] <= f.span[1];
+    const [s, e] = fieldSpan(f);
+    const [vs, ve] = fieldValue(f);
+    const inside = s >= start && e <= end && vs >= s && ve <= e;
     if (!inside) return false;
-    if (f.decoded.kind === "message") return nodesInside(f.decoded.fields, f.value[0], f.value[1]);
-    if (f.decoded.kind === "packed") return nodesInside(f.decoded.elements, f.value[0], f.value[1]);
+    if (f.decoded.kind === "message") return nodesInside(f.decoded.fields, vs, ve);
+    if (f.decoded.kind === "packed") return nodesInside(f.decoded.elements, vs, ve);
     return true;
   });
 }

@@ -1,7 +1,16 @@
 import type protobuf from "protobufjs";
 import { describe, expect, it } from "vitest";
 import type { Issue } from "../../web/src/decode/issue.js";
-import type { DecodedMessage, FieldNode, FieldValue } from "../../web/src/decode/proto-tree.js";
+import {
+  fieldGroupEnd,
+  fieldLength,
+  fieldSpan,
+  fieldTag,
+  fieldValue,
+  type DecodedMessage,
+  type FieldNode,
+  type FieldValue,
+} from "../../web/src/decode/proto-tree.js";
 import { MAX_DEPTH, walkMessage } from "../../web/src/decode/schema-walk.js";
 import { fixtureText, loadFixtures } from "../fixtures/proto/load.js";
 import { uncovered } from "../fixtures/proto/tree-checks.js";
@@ -32,9 +41,16 @@ interface Shape {
 }
 
 function shape(n: FieldNode): Shape {
-  const out: Shape = { number: n.number, type: n.type, span: n.span, tag: n.tag, value: n.value };
+  const out: Shape = {
+    number: n.number,
+    type: n.type,
+    span: fieldSpan(n),
+    tag: fieldTag(n),
+    value: fieldValue(n),
+  };
   if (n.name !== undefined) out.name = n.name;
-  if (n.length !== undefined) out.length = n.length;
+  const length = fieldLength(n);
+  if (length !== undefined) out.length = length;
   if (n.oneof !== undefined) out.oneof = n.oneof;
   if (n.decoded.kind === "message") out.children = n.decoded.fields.map(shape);
   else if (n.decoded.kind === "packed") out.children = n.decoded.elements.map(shape);
@@ -408,7 +424,7 @@ describe("repeated fields, packed and unpacked", () => {
     const bytes = encode(AllTypes, { u_int32: [1, 2] });
     expect(bytesToHex(bytes)).toBe("980301980302");
     const m = walkMessage(AllTypes, bytes, 0);
-    expect(m.fields.map((f) => [f.decoded, f.span, f.wireType])).toEqual([
+    expect(m.fields.map((f) => [f.decoded, fieldSpan(f), f.wireType])).toEqual([
       [int(1), [0, 3], 0],
       [int(2), [3, 6], 0],
     ]);
@@ -610,7 +626,7 @@ describe("proto2: groups, extensions, closed enums", () => {
     });
     expect(g?.wireType).toBe(3);
     expect(g?.jsonName).toBe("result");
-    expect(g?.groupEnd).toEqual([8, 9]);
+    expect(g && fieldGroupEnd(g)).toEqual([8, 9]);
   });
 
   it("repeated groups with a nested group; protoc's names (lowercased group name)", () => {
@@ -621,21 +637,23 @@ describe("proto2: groups, extensions, closed enums", () => {
     expect(bytesToHex(bytes)).toBe("08005b60016b70016c5c5b60025c");
     const m = walkMessage(Proto2, bytes, 0);
     expect(m.issues).toEqual([]);
-    expect(m.fields.map((f) => [f.name, f.span, f.value, f.groupEnd])).toEqual([
+    expect(m.fields.map((f) => [f.name, fieldSpan(f), fieldValue(f), fieldGroupEnd(f)])).toEqual([
       ["req", [0, 2], [1, 2], undefined],
       ["item", [2, 10], [3, 9], [9, 10]],
       ["item", [10, 14], [11, 13], [13, 14]],
     ]);
     const first = m.fields[1]?.decoded;
     const sub = first?.kind === "message" ? first.fields[1] : undefined;
-    expect(sub && [sub.name, sub.jsonName, sub.type, sub.span, sub.value, sub.groupEnd]).toEqual([
-      "sub_part",
-      "subPart",
-      "group",
-      [5, 9],
-      [6, 8],
-      [8, 9],
-    ]);
+    expect(
+      sub && [
+        sub.name,
+        sub.jsonName,
+        sub.type,
+        fieldSpan(sub),
+        fieldValue(sub),
+        fieldGroupEnd(sub),
+      ],
+    ).toEqual(["sub_part", "subPart", "group", [5, 9], [6, 8], [8, 9]]);
   });
 
   it("an extension field is named by its full name, JSON name in brackets", () => {
@@ -683,7 +701,7 @@ describe("unknown fields are kept raw, one per wire type", () => {
     const hex = "209601" + "290100000000000000" + "3202abcd" + "3d01000000" + "43080144";
     const m = walkMessage(Nested, hexToBytes(hex), 0);
     expect(m.issues).toEqual([]);
-    expect(m.fields.map((f) => [f.number, f.type, f.name, f.wireType, f.span])).toEqual([
+    expect(m.fields.map((f) => [f.number, f.type, f.name, f.wireType, fieldSpan(f)])).toEqual([
       [4, "unknown", undefined, 0, [0, 3]],
       [5, "unknown", undefined, 1, [3, 12]],
       [6, "unknown", undefined, 2, [12, 16]],
@@ -838,7 +856,11 @@ describe("malformed input becomes issues at their offset, and no byte is lost", 
 
   it("an unterminated group's node runs to the end of the message", () => {
     const g = walkMessage(Proto2, hexToBytes("0801434a0175"), 0).fields[1];
-    expect(g && [g.span, g.value, g.groupEnd]).toEqual([[2, 6], [3, 6], undefined]);
+    expect(g && [fieldSpan(g), fieldValue(g), fieldGroupEnd(g)]).toEqual([
+      [2, 6],
+      [3, 6],
+      undefined,
+    ]);
   });
 
   it("issue spans are absolute (base added)", () => {
@@ -889,7 +911,7 @@ describe("nesting depth", () => {
     expect(depthOfRaw(m)).toBe(3);
     let node = m.fields[0];
     while (node?.decoded.kind === "message") node = node.decoded.fields[0];
-    expect(m.issues[0]?.span).toEqual(node?.value);
+    expect(node && m.issues[0]?.span).toEqual(node && fieldValue(node));
   });
 
   it("a group too deep is skipped to its end-group tag and kept raw; later fields still decode", () => {
@@ -903,10 +925,10 @@ describe("nesting depth", () => {
     expect(m.fields.map((f) => f.name)).toEqual(["req", "opt_int64", "item"]);
     const item = m.fields[2]?.decoded;
     const sub = item?.kind === "message" ? item.fields[1] : undefined;
-    expect(sub && [sub.decoded.kind, sub.groupEnd, m.issues[0]?.span]).toEqual([
+    expect(sub && [sub.decoded.kind, fieldGroupEnd(sub), m.issues[0]?.span]).toEqual([
       "raw",
       [10, 11],
-      sub?.value,
+      sub && fieldValue(sub),
     ]);
   });
 

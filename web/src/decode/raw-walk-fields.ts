@@ -1,22 +1,7 @@
 import { makeIssue } from "./issue.js";
-import type { FieldNode, FieldValue, Reading } from "./proto-tree.js";
-import {
-  BYTES_ASCII,
-  BYTES_PRINTABLE,
-  BYTES_VARINTS,
-  READ_BYTES,
-  READ_MESSAGE,
-  READ_PACKED_FIXED32,
-  READ_PACKED_FIXED64,
-  READ_PACKED_VARINT,
-  READ_STRING,
-  SCAN_CONTAINERS,
-  SCAN_FAIL,
-  classifyBytes,
-  readingList,
-  scanMessage,
-} from "./raw-walk-guess.js";
-import { fixedNode, groupNode, lenNode, stringValue, varintNode } from "./raw-walk-nodes.js";
+import type { FieldNode } from "./proto-tree.js";
+import { readLen } from "./raw-walk-len.js";
+import { fixedNode, groupNode, varintNode } from "./raw-walk-nodes.js";
 import { halt, type Walk } from "./raw-walk-state.js";
 import type { Span } from "./span.js";
 import {
@@ -33,13 +18,11 @@ import {
 } from "./wire.js";
 
 /**
- * The recursive readers of the schemaless walk (see raw-walk.ts for the rules):
- * parseFields reads a run of fields, readLen picks the reading of a LEN field,
- * attemptMessage tries the message reading once.
+ * The field loop of the schemaless walk (see raw-walk.ts for the rules):
+ * parseFields reads a run of fields; readLen (raw-walk-len.ts) picks the
+ * reading of each LEN field.
  */
 
-const EMPTY_BYTES: FieldValue = Object.freeze({ kind: "bytes", value: new Uint8Array(0) });
-const EMPTY_ALTERNATIVES: readonly Reading[] = Object.freeze(["string", "message"]);
 const v = newVarint();
 
 /**
@@ -56,7 +39,8 @@ export function parseFields(
   group: number,
   out: FieldNode[],
 ): number {
-  const { bytes, base } = w;
+  const bytes = w.bytes;
+  const base = w.base;
   let pos = start;
   while (pos < end) {
     const fieldStart = pos;
@@ -135,12 +119,12 @@ export function parseFields(
           const tagSpan: Span = [fieldStart + base, tagEnd + base];
           const text = `group ${number} has no end tag`;
           w.issues.push(makeIssue("UNTERMINATED_GROUP", text, tagSpan, false));
-          out.push(groupNode(number, fieldStart, tagEnd, undefined, stop, base, fields));
+          out.push(groupNode(number, fieldStart, tagEnd, stop, stop, base, fields));
           return stop;
         }
-        const endTag: Span = [w.endTagStart + base, stop + base];
+        const valueEnd = w.endTagStart;
         w.endTagStart = -1;
-        out.push(groupNode(number, fieldStart, tagEnd, endTag, stop, base, fields));
+        out.push(groupNode(number, fieldStart, tagEnd, valueEnd, stop, base, fields));
         pos = stop;
         break;
       }
@@ -153,136 +137,4 @@ export function parseFields(
     }
   }
   return pos;
-}
-
-/**
- * Chooses the reading of the LEN field whose value is bytes[valueStart, end)
- * (see the module comment); `depth` is the nesting a message reading would have.
- */
-function readLen(
-  w: Walk,
-  number: number,
-  fieldStart: number,
-  tagEnd: number,
-  valueStart: number,
-  end: number,
-  depth: number,
-): FieldNode {
-  const { bytes, base } = w;
-  const n = end - valueStart;
-  if (n === 0) {
-    return lenNode(
-      number,
-      fieldStart,
-      tagEnd,
-      valueStart,
-      end,
-      base,
-      EMPTY_BYTES,
-      "bytes",
-      EMPTY_ALTERNATIVES,
-    );
-  }
-  const kind = classifyBytes(bytes, valueStart, end);
-  const printable = (kind & BYTES_PRINTABLE) !== 0;
-  let mask = READ_BYTES;
-  if (printable) mask |= READ_STRING;
-  if ((kind & BYTES_VARINTS) !== 0) mask |= READ_PACKED_VARINT;
-  if ((n & 3) === 0) mask |= READ_PACKED_FIXED32;
-  if ((n & 7) === 0) mask |= READ_PACKED_FIXED64;
-  const budget = w.maxDepth - depth;
-  if (budget < 0) {
-    // Too deep to read as a message: say so when it would have been one.
-    if (scanMessage(bytes, valueStart, end, w.maxDepth) !== SCAN_FAIL) {
-      mask |= READ_MESSAGE;
-      if (!printable) {
-        const span: Span = [valueStart + base, end + base];
-        const text = `field ${number}: a message nested deeper than ${w.maxDepth} levels, shown as bytes`;
-        w.issues.push(makeIssue("DEPTH_LIMIT", text, span, false));
-      }
-    }
-  } else {
-    // Printable text is only worth reading as a message when it could nest: scan first.
-    let attempt = true;
-    if (printable) {
-      const scan = scanMessage(bytes, valueStart, end, budget);
-      if (scan !== SCAN_FAIL) mask |= READ_MESSAGE;
-      attempt = scan === SCAN_CONTAINERS;
-    }
-    if (attempt) {
-      const mark = w.issues.length;
-      const fields = attemptMessage(w, valueStart, end, depth);
-      if (fields !== undefined) {
-        mask |= READ_MESSAGE;
-        if (!printable || w.attemptNested) {
-          w.nested = true;
-          const decoded: FieldValue = { kind: "message", fields };
-          const alternatives = readingList(mask & ~READ_MESSAGE);
-          return lenNode(
-            number,
-            fieldStart,
-            tagEnd,
-            valueStart,
-            end,
-            base,
-            decoded,
-            "message",
-            alternatives,
-          );
-        }
-      }
-      // The attempt failed, or printable text without nesting wins: drop its issues.
-      if (w.issues.length !== mark) w.issues.length = mark;
-    }
-  }
-  if (printable) {
-    const decoded = stringValue(bytes, valueStart, end, (kind & BYTES_ASCII) !== 0);
-    return lenNode(
-      number,
-      fieldStart,
-      tagEnd,
-      valueStart,
-      end,
-      base,
-      decoded,
-      "string",
-      readingList(mask & ~READ_STRING),
-    );
-  }
-  const decoded: FieldValue = { kind: "bytes", value: bytes.subarray(valueStart, end) };
-  return lenNode(
-    number,
-    fieldStart,
-    tagEnd,
-    valueStart,
-    end,
-    base,
-    decoded,
-    "bytes",
-    readingList(mask & ~READ_BYTES),
-  );
-}
-
-/**
- * Reads bytes[start, end) as one message at `depth`, or returns undefined when
- * they are not exactly one. Sets w.attemptNested to whether the message has
- * nested structure; w.nested is left as it was (the caller decides).
- */
-function attemptMessage(
-  w: Walk,
-  start: number,
-  end: number,
-  depth: number,
-): FieldNode[] | undefined {
-  const outerNested = w.nested;
-  const fields: FieldNode[] = [];
-  w.nested = false;
-  w.probing++;
-  parseFields(w, start, end, depth, 0, fields);
-  w.probing--;
-  w.attemptNested = w.nested;
-  w.nested = outerNested;
-  if (!w.failed) return fields;
-  w.failed = false;
-  return undefined;
 }

@@ -29,8 +29,8 @@ export const BYTES_ASCII = 2;
 /** classifyBytes bit: the bytes are a whole run of varints of at most 10 bytes each. */
 export const BYTES_VARINTS = 4;
 
-/** 1 for the printable ASCII bytes: 0x20..0x7e, tab, LF, CR. */
-const PRINTABLE_ASCII = Uint8Array.from({ length: 128 }, (_, b) =>
+/** 1 for the printable ASCII bytes (0x20..0x7e, tab, LF, CR), 0 for every other byte. */
+const PRINTABLE_ASCII = Uint8Array.from({ length: 256 }, (_, b) =>
   (b >= 0x20 && b < 0x7f) || b === 0x09 || b === 0x0a || b === 0x0d ? 1 : 0,
 );
 
@@ -39,22 +39,26 @@ const PRINTABLE_ASCII = Uint8Array.from({ length: 128 }, (_, b) =>
  * first byte that is not printable; the varint check reads about n/10 bytes.
  */
 export function classifyBytes(bytes: Uint8Array, start: number, end: number): number {
-  const varints = isPackedVarints(bytes, start, end) ? BYTES_VARINTS : 0;
+  return textKind(bytes, start, end) | (isPackedVarints(bytes, start, end) ? BYTES_VARINTS : 0);
+}
+
+/** The BYTES_PRINTABLE and BYTES_ASCII bits of bytes[start, end); stops at the first byte that is not printable. */
+export function textKind(bytes: Uint8Array, start: number, end: number): number {
   let ascii = true;
   let i = start;
   while (i < end) {
     const b0 = bytes[i] ?? 0;
     if (b0 < 0x80) {
-      if (PRINTABLE_ASCII[b0] === 0) return varints;
+      if (PRINTABLE_ASCII[b0] === 0) return 0;
       i++;
       continue;
     }
     const n = utf8Length(bytes, i, end);
-    if (n === 0 || (b0 === 0xc2 && (bytes[i + 1] ?? 0) < 0xa0)) return varints; // invalid, or a C1 control
+    if (n === 0 || (b0 === 0xc2 && (bytes[i + 1] ?? 0) < 0xa0)) return 0; // invalid, or a C1 control
     ascii = false;
     i += n;
   }
-  return BYTES_PRINTABLE | (ascii ? BYTES_ASCII : 0) | varints;
+  return ascii ? BYTES_PRINTABLE | BYTES_ASCII : BYTES_PRINTABLE;
 }
 
 /** The length of the valid UTF-8 sequence whose lead byte (at least 0x80) is at `i`, or 0 when invalid. */
@@ -109,6 +113,12 @@ export function isPackedVarints(bytes: Uint8Array, start: number, end: number, r
     p = q + 10;
   }
   return true;
+}
+
+/** True when no message starts with byte `b`: field number 0, wire type 6 or 7, or an end-group tag (a cheap pre-check for scanMessage). */
+export function firstTagFails(b: number): boolean {
+  const wt = b & 7;
+  return b < 0x80 && (b < 8 || wt === WIRE_EGROUP || wt > WIRE_I32);
 }
 
 /** scanMessage: the bytes are not exactly one message. */
@@ -168,11 +178,16 @@ export function scanMessage(
         if (pos > end) return SCAN_FAIL;
         break;
       case WIRE_LEN: {
-        readVarint(bytes, pos, end, v);
-        if (v.next < 0) return SCAN_FAIL;
-        const n = varintToSafeNumber(v);
-        if (n < 0 || n > end - v.next) return SCAN_FAIL;
-        pos = v.next + n;
+        const b = bytes[pos] ?? 0x80;
+        if (b < 0x80 && pos < end) pos += 1 + b;
+        else {
+          readVarint(bytes, pos, end, v);
+          if (v.next < 0) return SCAN_FAIL;
+          const n = varintToSafeNumber(v);
+          if (n < 0 || n > end - v.next) return SCAN_FAIL;
+          pos = v.next + n;
+        }
+        if (pos > end) return SCAN_FAIL;
         containers = true;
         break;
       }
@@ -214,7 +229,11 @@ const ORDER: readonly Reading[] = [
   "bytes",
 ];
 
-const listCache: (readonly Reading[] | undefined)[] = [];
+/** Every set of readings, indexed by mask, made once. */
+const LISTS: readonly (readonly Reading[])[] = Array.from({ length: 64 }, (_, mask) =>
+  Object.freeze(ORDER.filter((_, k) => (mask & (1 << k)) !== 0)),
+);
+const NO_READINGS: readonly Reading[] = Object.freeze([]);
 
 /**
  * The readings in the set `mask` (READ_* bits) as a shared frozen list in a
@@ -222,9 +241,5 @@ const listCache: (readonly Reading[] | undefined)[] = [];
  * bytes. Interned, so listing alternatives allocates nothing per field.
  */
 export function readingList(mask: number): readonly Reading[] {
-  const hit = listCache[mask];
-  if (hit !== undefined) return hit;
-  const list = Object.freeze(ORDER.filter((_, k) => (mask & (1 << k)) !== 0));
-  listCache[mask] = list;
-  return list;
+  return LISTS[mask & 63] ?? NO_READINGS;
 }

@@ -1,16 +1,7 @@
 import type { FieldNode, FieldValue, Reading } from "./proto-tree.js";
-import type { Span } from "./span.js";
+import { readAscii } from "./schema-walk-values.js";
 import { decodeUtf8 } from "./utf8.js";
-import {
-  WIRE_I32,
-  WIRE_I64,
-  WIRE_LEN,
-  WIRE_SGROUP,
-  WIRE_VARINT,
-  readDouble,
-  readFixed32,
-  readFloat,
-} from "./wire.js";
+import { WIRE_I32, WIRE_I64, WIRE_LEN, WIRE_SGROUP, WIRE_VARINT, readFixed32 } from "./wire.js";
 
 /**
  * Builders for the field nodes of a schemaless walk. Integers are exact: a
@@ -26,18 +17,25 @@ const SMALL_INTS: readonly FieldValue[] = Array.from({ length: 256 }, (_, k) =>
   Object.freeze({ kind: "int" as const, value: k }),
 );
 
+/** Scratch for 64-bit reads: one bigint allocation instead of three, and float bits. */
+const scratch = new DataView(new ArrayBuffer(8));
+
 /** The unsigned 64-bit integer with halves hi:lo: a number below 2^53, else a bigint. */
 export function uint64(lo: number, hi: number): number | bigint {
-  return hi < 0x200000 ? hi * TWO_32 + lo : (BigInt(hi) << 32n) | BigInt(lo);
+  if (hi < 0x200000) return hi * TWO_32 + lo;
+  scratch.setUint32(0, lo, true);
+  scratch.setUint32(4, hi, true);
+  return scratch.getBigUint64(0, true);
 }
 
 /** The zigzag reading (sint64) of hi:lo: a number when safe, else a bigint. */
 export function zigzag64(lo: number, hi: number): number | bigint {
+  if (hi === 0) return (lo >>> 1) ^ -(lo & 1);
   if (hi < 0x200000) {
     const u = hi * TWO_32 + lo;
     return (lo & 1) === 0 ? u / 2 : -(u + 1) / 2;
   }
-  const u = (BigInt(hi) << 32n) | BigInt(lo);
+  const u = uint64(lo, hi) as bigint;
   const z = (u >> 1n) ^ -(u & 1n);
   return z >= -9007199254740991n && z <= 9007199254740991n ? Number(z) : z;
 }
@@ -50,7 +48,7 @@ export function intValue(lo: number, hi: number): FieldValue {
 
 /**
  * A VARINT field (or packed element: then `tag` is empty at the value's start)
- * whose value is hi:lo; absolute spans are index + base.
+ * whose value is hi:lo; absolute positions are index + base.
  */
 export function varintNode(
   number: number,
@@ -67,16 +65,18 @@ export function varintNode(
     jsonName: undefined,
     wireType: WIRE_VARINT,
     type: "varint",
-    span: [start + base, end + base],
-    tag: [start + base, tagEnd + base],
-    length: undefined,
-    value: [tagEnd + base, end + base],
+    start: start + base,
+    tagEnd: tagEnd + base,
+    valueStart: tagEnd + base,
+    valueEnd: end + base,
+    end: end + base,
     decoded: intValue(lo, hi),
     reading: undefined,
     alternatives: undefined,
+    zigzag: zigzag64(lo, hi),
+    float: undefined,
     oneof: undefined,
     mapEntry: false,
-    zigzag: zigzag64(lo, hi),
   };
 }
 
@@ -93,22 +93,27 @@ export function fixedNode(
   const end = tagEnd + (wide ? 8 : 4);
   const lo = readFixed32(bytes, tagEnd);
   const hi = wide ? readFixed32(bytes, tagEnd + 4) : 0;
+  scratch.setUint32(0, lo, true);
+  scratch.setUint32(4, hi, true);
+  const float = wide ? scratch.getFloat64(0, true) : scratch.getFloat32(0, true);
   return {
     number,
     name: undefined,
     jsonName: undefined,
     wireType,
     type: wide ? "fixed64" : "fixed32",
-    span: [start + base, end + base],
-    tag: [start + base, tagEnd + base],
-    length: undefined,
-    value: [tagEnd + base, end + base],
+    start: start + base,
+    tagEnd: tagEnd + base,
+    valueStart: tagEnd + base,
+    valueEnd: end + base,
+    end: end + base,
     decoded: intValue(lo, hi),
     reading: undefined,
     alternatives: undefined,
+    zigzag: undefined,
+    float,
     oneof: undefined,
     mapEntry: false,
-    float: wide ? readDouble(bytes, tagEnd) : readFloat(bytes, tagEnd),
   };
 }
 
@@ -130,46 +135,53 @@ export function lenNode(
     jsonName: undefined,
     wireType: WIRE_LEN,
     type: reading,
-    span: [start + base, end + base],
-    tag: [start + base, tagEnd + base],
-    length: [tagEnd + base, valueStart + base],
-    value: [valueStart + base, end + base],
+    start: start + base,
+    tagEnd: tagEnd + base,
+    valueStart: valueStart + base,
+    valueEnd: end + base,
+    end: end + base,
     decoded,
     reading,
     alternatives,
+    zigzag: undefined,
+    float: undefined,
     oneof: undefined,
     mapEntry: false,
   };
 }
 
-/** A group: start tag [start, tagEnd), fields [tagEnd, endTag[0]), then the EGROUP tag (absolute spans). */
+/**
+ * A group: start tag [start, tagEnd), fields [tagEnd, valueEnd), then the
+ * EGROUP tag [valueEnd, end) (valueEnd = end when it has none).
+ */
 export function groupNode(
   number: number,
   start: number,
   tagEnd: number,
-  endTag: Span | undefined,
+  valueEnd: number,
   end: number,
   base: number,
   fields: readonly FieldNode[],
 ): FieldNode {
-  const valueEnd = endTag === undefined ? end + base : endTag[0];
-  const node: FieldNode = {
+  return {
     number,
     name: undefined,
     jsonName: undefined,
     wireType: WIRE_SGROUP,
     type: "group",
-    span: [start + base, end + base],
-    tag: [start + base, tagEnd + base],
-    length: undefined,
-    value: [tagEnd + base, valueEnd],
+    start: start + base,
+    tagEnd: tagEnd + base,
+    valueStart: tagEnd + base,
+    valueEnd: valueEnd + base,
+    end: end + base,
     decoded: { kind: "message", fields },
     reading: undefined,
     alternatives: undefined,
+    zigzag: undefined,
+    float: undefined,
     oneof: undefined,
     mapEntry: false,
   };
-  return endTag === undefined ? node : { ...node, groupEnd: endTag };
 }
 
 /**
@@ -188,20 +200,5 @@ export function stringValue(
       ? { kind: "string", value: utf8.text }
       : { kind: "raw", value: bytes.subarray(start, end) };
   }
-  let text = "";
-  let i = start;
-  for (; i + 7 < end; i += 8) {
-    text += String.fromCharCode(
-      bytes[i] ?? 0,
-      bytes[i + 1] ?? 0,
-      bytes[i + 2] ?? 0,
-      bytes[i + 3] ?? 0,
-      bytes[i + 4] ?? 0,
-      bytes[i + 5] ?? 0,
-      bytes[i + 6] ?? 0,
-      bytes[i + 7] ?? 0,
-    );
-  }
-  for (; i < end; i++) text += String.fromCharCode(bytes[i] ?? 0);
-  return { kind: "string", value: text };
+  return { kind: "string", value: readAscii(bytes, start, end) };
 }

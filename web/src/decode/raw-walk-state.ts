@@ -10,10 +10,8 @@ export interface Walk {
   probing: number;
   /** Set when an attempted message reading failed. */
   failed: boolean;
-  /** Set when a field read as a message or a group was produced (reset around each attempt). */
+  /** Set when a field read as a message or a group was produced (saved and reset around each attempt). */
   nested: boolean;
-  /** After attemptMessage: whether the message it read has nested structure. */
-  attemptNested: boolean;
   /** Where the EGROUP tag that ended the last group starts; -1 when it ended without one. */
   endTagStart: number;
 }
@@ -28,7 +26,6 @@ export function newWalk(bytes: Uint8Array, base: number, maxDepth: number): Walk
     probing: 0,
     failed: false,
     nested: false,
-    attemptNested: false,
     endTagStart: -1,
   };
 }

@@ -34,8 +34,10 @@ import { MAX_DEPTH, MAX_DEPTH_CEILING } from "./schema-walk.js";
  *
  * Cost: each LEN field's bytes are classified in one pass, then read as a
  * message at most once (a failed attempt is dropped, never retried), so the work
- * is linear in the bytes times the nesting depth; issue texts are only built for
- * issues that are kept.
+ * is linear in the bytes times the nesting depth. A value longer than 64 bytes
+ * is first scanned (tags only, no nodes) and read only when it is one message,
+ * so a wrong guess on a large value costs one scan; issue texts are only built
+ * for issues that are kept.
  */
 
 /** Options of walkRaw. */

@@ -105,10 +105,10 @@ export function fieldsJson(fields: readonly FieldNode[]): Json[] {
     if (f.name !== undefined) out["name"] = f.name;
     out["wireType"] = f.wireType;
     out["type"] = f.type;
-    out["span"] = [...f.span];
-    out["tag"] = [...f.tag];
-    if (f.length !== undefined) out["length"] = [...f.length];
-    out["value"] = [...f.value];
+    out["span"] = [f.start, f.end];
+    out["tag"] = [f.start, f.tagEnd];
+    if (f.valueStart > f.tagEnd) out["length"] = [f.tagEnd, f.valueStart];
+    out["value"] = [f.valueStart, f.valueEnd];
     if (f.reading !== undefined) out["reading"] = f.reading;
     if (f.alternatives !== undefined && f.alternatives.length > 0)
       out["alternatives"] = [...f.alternatives];

@@ -3,15 +3,7 @@ import type { FieldNode, FieldValue } from "./proto-tree.js";
 import { K_MAP, type FieldInfo } from "./schema-walk-info.js";
 import { badTagText, varintProblem } from "./schema-walk-skip.js";
 import { view } from "./schema-walk-values.js";
-import type { Span } from "./span.js";
-import {
-  newVarint,
-  readVarint,
-  READ_TRUNCATED,
-  WIRE_I32,
-  WIRE_LEN,
-  type WireType,
-} from "./wire.js";
+import { newVarint, readVarint, READ_TRUNCATED, WIRE_I32, type WireType } from "./wire.js";
 
 /** How a walk of fields ended. */
 export const ENDED = 0; // at the matching end-group tag
@@ -58,19 +50,22 @@ export abstract class WalkState {
       jsonName: f === undefined ? undefined : f.jsonName,
       wireType: wt,
       type: f === undefined ? "unknown" : f.typeName,
-      span: [b + at, b + end],
-      tag: [b + at, b + tagEnd],
-      length: wt === WIRE_LEN ? [b + tagEnd, b + valueStart] : undefined,
-      value: [b + valueStart, b + valueEnd],
+      start: b + at,
+      tagEnd: b + tagEnd,
+      valueStart: b + valueStart,
+      valueEnd: b + valueEnd,
+      end: b + end,
       decoded,
       reading: undefined,
       alternatives: undefined,
+      zigzag: undefined,
+      float: undefined,
       oneof: f === undefined ? undefined : f.oneof,
       mapEntry: f !== undefined && f.kind === K_MAP,
     };
   }
 
-  /** A packed element: no tag (an empty span at its start), no length; its span is its value. */
+  /** A packed element: no tag (empty at its start), no length; its span is its value. */
   protected element(
     f: FieldInfo,
     wt: WireType,
@@ -78,20 +73,24 @@ export abstract class WalkState {
     e: number,
     decoded: FieldValue,
   ): FieldNode {
-    const span: Span = [this.base + s, this.base + e];
+    const start = this.base + s;
+    const end = this.base + e;
     return {
       number: f.number,
       name: f.name,
       jsonName: f.jsonName,
       wireType: wt,
       type: f.typeName,
-      span,
-      tag: [span[0], span[0]],
-      length: undefined,
-      value: span,
+      start,
+      tagEnd: start,
+      valueStart: start,
+      valueEnd: end,
+      end,
       decoded,
       reading: undefined,
       alternatives: undefined,
+      zigzag: undefined,
+      float: undefined,
       oneof: undefined,
       mapEntry: false,
     };

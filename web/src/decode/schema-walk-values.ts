@@ -78,6 +78,26 @@ export function readUtf8(bytes: Uint8Array, start: number, end: number): string 
   return out + asciiTail(bytes, i, end - i);
 }
 
+/** bytes[start, end) as a string of char codes, for bytes known to be ASCII: eight at a time, then the tail in one call. */
+export function readAscii(bytes: Uint8Array, start: number, end: number): string {
+  if (end - start < 8) return asciiTail(bytes, start, end - start);
+  let out = "";
+  let i = start;
+  for (; i + 7 < end; i += 8) {
+    out += String.fromCharCode(
+      bytes[i] ?? 0,
+      bytes[i + 1] ?? 0,
+      bytes[i + 2] ?? 0,
+      bytes[i + 3] ?? 0,
+      bytes[i + 4] ?? 0,
+      bytes[i + 5] ?? 0,
+      bytes[i + 6] ?? 0,
+      bytes[i + 7] ?? 0,
+    );
+  }
+  return out + asciiTail(bytes, i, end - i);
+}
+
 /** The 0 to 7 ASCII bytes at i as a string, in one call. */
 function asciiTail(b: Uint8Array, i: number, n: number): string {
   if (n === 0) return "";

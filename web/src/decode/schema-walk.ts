@@ -39,7 +39,7 @@ const WIRE_NAMES = ["VARINT", "I64", "LEN", "SGROUP", "EGROUP", "I32", "6", "7"]
  * spans (absolute: base + index) for tag, length, value and the whole field,
  * and its decoded value. A packed field's elements are its children (each with
  * an empty tag span at its start); a group's value is its contents and
- * `groupEnd` its end-group tag. Unknown fields, wire types that do not match
+ * its end-group tag follows (fieldGroupEnd). Unknown fields, wire types that do not match
  * the schema, invalid UTF-8 and submessages nested deeper than `maxDepth`
  * (default MAX_DEPTH) are kept raw, with an issue. A fatal issue marks bytes
  * left undecoded: its span runs from the field where decoding stopped to the
@@ -263,9 +263,7 @@ class Walker extends WalkState {
       const text = `group ${num} starting at ${this.base + at} has no end-group tag`;
       this.issue("UNTERMINATED_GROUP", text, at, p, false);
     }
-    const node = this.node(f, num, WIRE_SGROUP, at, p, p, this.contentEnd, this.next, decoded);
-    if (this.status !== ENDED) return node;
-    return { ...node, groupEnd: [this.base + this.contentEnd, this.base + this.next] };
+    return this.node(f, num, WIRE_SGROUP, at, p, p, this.contentEnd, this.next, decoded);
   }
 
   /** A packed repeated field: elements until the end of the value; a bad tail is a fatal issue over it. */
