@@ -88,20 +88,33 @@ export async function runDecodeCommand(argv: readonly string[], io: CommandIo): 
       lines.push(
         JSON.stringify(frameRecord(df, setup.json(ev), origin ? { fields, origin } : { fields })),
       );
+      const decompressed = df.message?.source.kind === "gzip";
       for (const issue of df.message?.issues ?? []) {
         issues++;
-        const where = { frame: df.frame.index };
+        const where = { frame: df.frame.index, decompressed };
         lines.push(JSON.stringify(issueRecord(issue, origin ? { ...where, origin } : where)));
       }
     }
     if (lines.length > 0) io.stdout.write(lines.join("\n") + "\n");
   };
   const chunks = input[Symbol.asyncIterator]();
-  let first: IteratorResult<unknown>;
   try {
-    first = await chunks.next();
-    if (!first.done && isCaptureStart(first.value as Uint8Array)) {
-      const all: Uint8Array[] = [first.value as Uint8Array];
+    // Read until the magic can be told apart (8 bytes) or the input ends.
+    const firsts: Uint8Array[] = [];
+    let seen = 0;
+    let done = false;
+    while (seen < CAPTURE_MAGIC.length) {
+      const r = await chunks.next();
+      if (r.done) {
+        done = true;
+        break;
+      }
+      firsts.push(r.value as Uint8Array);
+      seen += (r.value as Uint8Array).length;
+    }
+    const start = Buffer.concat(firsts);
+    if (isCaptureStart(start)) {
+      const all: Uint8Array[] = [start];
       for (let r = await chunks.next(); !r.done; r = await chunks.next())
         all.push(r.value as Uint8Array);
       const capture = readCapture(Buffer.concat(all), crc32);
@@ -125,9 +138,12 @@ export async function runDecodeCommand(argv: readonly string[], io: CommandIo): 
       return 2;
     }
     const decoder = setup.newDecoder();
-    if (!first.done) write(decoder.push(first.value as Uint8Array));
-    for (let r = await chunks.next(); !r.done; r = await chunks.next())
-      write(decoder.push(r.value as Uint8Array));
+    for (const c of firsts) write(decoder.push(c));
+    if (!done) {
+      for (let r = await chunks.next(); !r.done; r = await chunks.next()) {
+        write(decoder.push(r.value as Uint8Array));
+      }
+    }
     write(decoder.end());
   } catch (err) {
     io.stderr.write(
@@ -170,12 +186,19 @@ function decodeCapture(
     }
     return d;
   };
+  // Both directions are always decoded (an HTTP/1 response needs its request's
+  // method); --direction only chooses what is printed.
+  const shown = (origin: RecordOrigin) => only === undefined || origin.dir === only;
   for (const r of records) {
-    if (r.kind !== "chunk" || (only !== undefined && r.dir !== only)) continue;
+    if (r.kind !== "chunk") continue;
     const d = streamOf(r.conn, r.dir);
-    write(d.decoder.push(r.bytes), d.origin);
+    const events = d.decoder.push(r.bytes);
+    if (shown(d.origin)) write(events, d.origin);
   }
-  for (const d of decoders.values()) write(d.decoder.end(), d.origin);
+  for (const d of decoders.values()) {
+    const events = d.decoder.end();
+    if (shown(d.origin)) write(events, d.origin);
+  }
 }
 
 async function prepare(argv: readonly string[], io: CommandIo) {

@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -163,6 +163,81 @@ describe("framescope decode", () => {
     ]);
     const c2s = run(["decode", "--framing", "length:size=2", "--direction", "c2s", path]);
     expect(c2s.lines.map((l) => l["dir"])).toEqual(["c2s", "c2s"]);
+  });
+
+  it("--direction s2c still decodes requests: HTTP/1 responses to HEAD have no body", () => {
+    const ascii = (t: string) => Buffer.from(t, "latin1");
+    const capture = Buffer.concat([
+      encodeCaptureHead(1),
+      encodeChunkRecord(1, "c2s", 1, ascii("HEAD / HTTP/1.1\r\n\r\nGET / HTTP/1.1\r\n\r\n")),
+      encodeChunkRecord(
+        1,
+        "s2c",
+        2,
+        ascii(
+          "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi",
+        ),
+      ),
+    ]);
+    const r = run([
+      "decode",
+      "--framing",
+      "http1",
+      "--direction",
+      "s2c",
+      file("head.fscap", capture),
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.lines.map((l) => [l["dir"], l["payloadHex"]])).toEqual([
+      ["s2c", ""],
+      ["s2c", "6869"],
+    ]);
+  });
+
+  it("marks issues found in a gunzipped payload: their spans count in the decompressed bytes", () => {
+    const gz = gzipSync(hex("0896"));
+    const head = Uint8Array.of(
+      0x80 | ((gz.length >>> 24) & 0x7f),
+      (gz.length >>> 16) & 0xff,
+      (gz.length >>> 8) & 0xff,
+      gz.length & 0xff,
+    );
+    const r = run([
+      "decode",
+      "--framing",
+      "length:mask=7fffffff,gzip=80000000",
+      "--raw",
+      file("gz-bad.bin", Buffer.concat([head, gz])),
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.lines[1]).toMatchObject({
+      type: "issue",
+      frame: 0,
+      decompressed: true,
+      code: "TRUNCATED_VARINT",
+      span: [0, 2],
+    });
+  });
+
+  it("tells a capture from raw bytes even when standard input delivers its magic in pieces", async () => {
+    const capture = Buffer.concat([
+      encodeCaptureHead(1),
+      encodeChunkRecord(1, "c2s", 1, hex("000161")),
+    ]);
+    const child = spawn(process.execPath, [CLI, "decode", "--framing", "length:size=2", "-"]);
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.stdin.write(capture.subarray(0, 3));
+    await new Promise((r) => setTimeout(r, 300));
+    child.stdin.end(capture.subarray(3));
+    const code = await new Promise<number | null>((r) => child.on("close", r));
+    expect(code).toBe(0);
+    expect(
+      out
+        .trim()
+        .split("\n")
+        .map((l) => (JSON.parse(l) as { payloadHex: string }).payloadHex),
+    ).toEqual(["61"]);
   });
 
   it("reads a capture with a torn tail: every whole record is used, the tail is named on stderr", () => {

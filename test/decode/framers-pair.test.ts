@@ -40,3 +40,19 @@ describe("framer pairs link the two directions of a connection", () => {
     expect(runFramer(pair.s2c, [Uint8Array.of(0)]).frames).toHaveLength(1);
   });
 });
+
+describe("a response that comes before its request's body is complete", () => {
+  it("still pairs with that request: methods are noted when a request head is complete", () => {
+    const pair = createFramerPair(spec("http1"));
+    // A POST whose body has not all arrived; the server answers 413 at once.
+    runFramer(pair.c2s, [ascii("POST /up HTTP/1.1\r\nContent-Length: 10\r\n\r\n12345")], false);
+    pair.s2c.push(ascii("HTTP/1.1 413 Too Large\r\nContent-Length: 0\r\n\r\n"));
+    // The rest of the body, then a HEAD whose response names a length but has no body.
+    pair.c2s.push(ascii("67890HEAD / HTTP/1.1\r\n\r\n"));
+    const out = runFramer(pair.s2c, [
+      ascii("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n"),
+    ]);
+    expect(out.issues).toEqual([]);
+    expect(out.frames.map((f) => f.payloadEnd - f.payloadStart)).toEqual([0, 0]);
+  });
+});

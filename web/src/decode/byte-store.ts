@@ -8,7 +8,7 @@ export class ByteStore {
   private starts: number[] = [];
   private first = 0;
   /** Absolute offset of the first byte still held. */
-  private low = 0;
+  heldFrom = 0;
   /** Total bytes appended (the stream's length). */
   length = 0;
 
@@ -20,9 +20,9 @@ export class ByteStore {
 
   /** The bytes [start, end); a view when they lie in one chunk, else a copy. */
   slice(start: number, end: number): Uint8Array {
-    if (start < this.low || end > this.length || start > end) {
+    if (start < this.heldFrom || end > this.length || start > end) {
       throw new RangeError(
-        `bytes [${start}, ${end}) are not held (held: [${this.low}, ${this.length}))`,
+        `bytes [${start}, ${end}) are not held (held: [${this.heldFrom}, ${this.length}))`,
       );
     }
     if (start === end) return new Uint8Array(0);
@@ -54,7 +54,7 @@ export class ByteStore {
       if (s + c.length > offset) break;
       this.chunks[this.first] = new Uint8Array(0);
       this.first++;
-      this.low = s + c.length;
+      this.heldFrom = s + c.length;
     }
     if (this.first > 1024 && this.first * 2 > this.chunks.length) {
       this.chunks = this.chunks.slice(this.first);

@@ -19,6 +19,8 @@ export interface Framer {
   readonly position: number;
   /** After a fatal issue, the stream offset from which bytes stay unframed. */
   readonly stoppedAt: number | undefined;
+  /** Where the frame being cut starts: no later frame needs a byte before it. */
+  readonly pendingStart: number;
 }
 
 /**
@@ -67,6 +69,10 @@ export abstract class FramerBase implements Framer {
       if (this.stoppedAt === undefined) this.finish();
     }
     return this.flush();
+  }
+
+  get pendingStart(): number {
+    return this.frameStart;
   }
 
   /** Consumes one chunk whose first byte is at stream offset `base`. */

@@ -1,6 +1,6 @@
 import { DelimFramer } from "./delim.js";
 import { FixedFramer } from "./fixed.js";
-import type { Framer, FramerOutput } from "./framer.js";
+import type { Framer } from "./framer.js";
 import { GrpcFramer } from "./grpc.js";
 import { Http1Framer } from "./http1.js";
 import { LengthDelimitedFramer } from "./length-delimited.js";
@@ -45,27 +45,8 @@ export interface FramerPair {
 export function createFramerPair(spec: FramingSpec): FramerPair {
   if (spec.kind !== "http1") return { c2s: createFramer(spec), s2c: createFramer(spec) };
   const methods: string[] = [];
-  const requests = new Http1Framer(spec);
-  const c2s: Framer = {
-    push(chunk) {
-      return noteMethods(requests.push(chunk));
-    },
-    end() {
-      return noteMethods(requests.end());
-    },
-    get position() {
-      return requests.position;
-    },
-    get stoppedAt() {
-      return requests.stoppedAt;
-    },
+  return {
+    c2s: new Http1Framer(spec, { onRequestHead: (method) => methods.push(method) }),
+    s2c: new Http1Framer(spec, { requestMethods: () => methods.shift() }),
   };
-  function noteMethods(out: FramerOutput): FramerOutput {
-    for (const f of out.frames) {
-      if (f.info?.kind === "http1" && f.info.isRequest)
-        methods.push(f.info.startLine.split(" ", 1)[0] ?? "");
-    }
-    return out;
-  }
-  return { c2s, s2c: new Http1Framer(spec, { requestMethods: () => methods.shift() }) };
 }

@@ -16,7 +16,15 @@ export interface Http1Options {
    * "CONNECT" with 2xx means the rest of the stream is the tunnel.
    */
   readonly requestMethods?: () => string | undefined;
+  /**
+   * For a request stream: called with the method as soon as a request's head is
+   * complete (before its body), so a response that comes early still pairs up.
+   */
+  readonly onRequestHead?: (method: string) => void;
 }
+
+/** Most chunks one chunked body may have: their spans are kept, so they are capped. */
+export const MAX_CHUNKED_PARTS = 100_000;
 
 const CR = 0x0d;
 const LF = 0x0a;
@@ -52,6 +60,9 @@ const H_TRAILER = 6; // trailer field lines, up to the blank line
 export class Http1Framer extends FramerBase {
   private readonly max: number;
   private readonly requestMethods: (() => string | undefined) | undefined;
+  private readonly onRequestHead: ((method: string) => void) | undefined;
+  /** The request method of the message being read ("" for responses). */
+  private method = "";
   private state = H_HEAD;
   private line = new Uint8Array(256);
   private lineLen = 0;
@@ -72,6 +83,7 @@ export class Http1Framer extends FramerBase {
     super();
     this.max = spec.max;
     this.requestMethods = options.requestMethods;
+    this.onRequestHead = options.onRequestHead;
     this.sizeLine = new ChunkSizeReader(spec.max);
   }
 
@@ -105,6 +117,15 @@ export class Http1Framer extends FramerBase {
         case H_DATA:
           if (this.bodyEnd > base + n) return;
           i = this.bodyEnd - base;
+          if (this.parts.length >= MAX_CHUNKED_PARTS) {
+            this.fail(
+              `a chunked body of more than ${MAX_CHUNKED_PARTS} chunks: framing stops here`,
+              this.dataStart,
+              this.bodyEnd,
+              "FRAME_TOO_LARGE",
+            );
+            return;
+          }
           this.parts.push([this.dataStart, this.bodyEnd]);
           this.state = H_DATA_END;
           this.sawCR = false;
@@ -189,10 +210,12 @@ export class Http1Framer extends FramerBase {
       this.startLine = parsed.text;
       this.head.isRequest = parsed.isRequest;
       this.head.status = parsed.status;
+      this.method = parsed.method;
       return;
     }
     if (len > 0) return this.onFieldLine(len, start, end, true);
     this.headEnd = end;
+    if (this.head.isRequest) this.onRequestHead?.(this.method);
     const decision = decideBody(this.head, this.requestMethods);
     if (decision.issue !== undefined) this.report(decision.issue);
     const body = decision.body;

@@ -187,6 +187,11 @@ export class NettyFramer extends FramerBase {
     }
   }
 
+  /** While a too-long frame is discarded, none of its bytes will be needed. */
+  override get pendingStart(): number {
+    return this.state === DISCARD ? this.position : this.frameStart;
+  }
+
   protected override startFrame(at: number): void {
     super.startFrame(at);
     this.state = HEAD;

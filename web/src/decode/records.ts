@@ -36,7 +36,9 @@ export function frameRecord(
   rec["head"] = [...frameHead(frame)];
   rec["payload"] = [...framePayload(frame)];
   rec["chunks"] = [...frameChunks(frame)];
-  rec["payloadHex"] = bytesToHex(payload);
+  // A payload larger than the decoder holds keeps its spans but not its bytes.
+  if (payload === undefined) rec["payloadKept"] = false;
+  else rec["payloadHex"] = bytesToHex(payload);
   if (frame.info !== undefined) rec["info"] = infoJson(frame.info);
   if (message !== undefined) {
     if (message.source.kind === "gzip") {
@@ -52,19 +54,26 @@ export function frameRecord(
   return rec;
 }
 
-/** The JSON Lines record of one issue; `frame` names the frame whose payload it was found in. */
+/**
+ * The JSON Lines record of one issue; `frame` names the frame whose payload it
+ * was found in, and `decompressed` says its span counts in the gunzipped
+ * payload rather than in the stream.
+ */
 export function issueRecord(
   issue: Issue,
-  options: { readonly frame?: number; readonly origin?: RecordOrigin } = {},
-): {
-  [key: string]: Json;
-} {
+  options: {
+    readonly frame?: number;
+    readonly origin?: RecordOrigin;
+    readonly decompressed?: boolean;
+  } = {},
+): { [key: string]: Json } {
   const rec: { [key: string]: Json } = { type: "issue" };
   if (options.origin) {
     rec["conn"] = options.origin.conn;
     rec["dir"] = options.origin.dir;
   }
   if (options.frame !== undefined) rec["frame"] = options.frame;
+  if (options.decompressed === true) rec["decompressed"] = true;
   rec["code"] = issue.code;
   rec["fatal"] = issue.fatal;
   rec["span"] = [...issue.span];

@@ -115,7 +115,7 @@ export abstract class WalkState {
       len = this.v.hi === 0 ? this.v.lo : Infinity;
     }
     if (len > end - vs) {
-      const text = `field ${num} at ${this.base + at}: length ${this.v.hi === 0 ? len : "over 2^32"} at ${this.base + p} runs past the end at ${this.base + end} (${end - vs} bytes left)`;
+      const text = `field ${num} at ${this.base + at}: length ${Number.isFinite(len) ? len : "over 2^32"} at ${this.base + p} runs past the end at ${this.base + end} (${end - vs} bytes left)`;
       this.issue("LENGTH_PAST_END", text, at, end, true);
       this.status = STOPPED;
       return -1;

@@ -234,6 +234,12 @@ function buildSpec(kind: FramingKind, v: Values): SpecResult {
       const mask = big(v, "mask");
       const gzip = big(v, "gzip");
       const fieldBits = (1n << BigInt(8 * size)) - 1n;
+      if (mask !== null && size > 6) {
+        return {
+          ok: false,
+          error: `length: mask needs size of 6 bytes or less (flags stay exact numbers), not size=${size}`,
+        };
+      }
       if (mask !== null && (mask === 0n || (mask & ~fieldBits) !== 0n)) {
         return {
           ok: false,
@@ -261,20 +267,34 @@ function buildSpec(kind: FramingKind, v: Values): SpecResult {
         },
       };
     }
-    case "netty":
-      return {
-        ok: true,
-        spec: {
-          kind,
-          offset: num(v, "offset", 0),
-          size: num(v, "size", 4) as NettySpec["size"],
-          adjust: num(v, "adjust", 0),
-          strip: num(v, "strip", 0),
-          endian: endianOf(v),
-          max: num(v, "max", DEFAULT_MAX_FRAME_LENGTH),
-          failfast: v["failfast"] !== false,
-        },
+    case "netty": {
+      const spec: NettySpec = {
+        kind,
+        offset: num(v, "offset", 0),
+        size: num(v, "size", 4) as NettySpec["size"],
+        adjust: num(v, "adjust", 0),
+        strip: num(v, "strip", 0),
+        endian: endianOf(v),
+        max: num(v, "max", DEFAULT_MAX_FRAME_LENGTH),
+        failfast: v["failfast"] !== false,
       };
+      // The checks LengthFieldBasedFrameDecoder's constructor makes (adjust is a Java int).
+      if (spec.max < 1)
+        return { ok: false, error: `netty: max=${spec.max} must be positive (Netty requires it)` };
+      if (spec.offset > spec.max - spec.size) {
+        return {
+          ok: false,
+          error: `netty: max=${spec.max} must be at least offset + size = ${spec.offset + spec.size} (Netty requires it)`,
+        };
+      }
+      if (spec.adjust > 2 ** 31 - 1) {
+        return {
+          ok: false,
+          error: `netty: adjust=${spec.adjust} is not a Java int: it takes at most ${2 ** 31 - 1}`,
+        };
+      }
+      return { ok: true, spec };
+    }
     case "fixed": {
       if (!("size" in v))
         return { ok: false, error: "fixed: size is required (fixed:size=N, N from 1 to 16777216)" };

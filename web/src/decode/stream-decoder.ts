@@ -14,10 +14,17 @@ export type PayloadMode =
   | { readonly kind: "raw" }
   | { readonly kind: "schema"; readonly type: protobuf.Type };
 
-/** One frame with its payload bytes (as the framing hands them over) and decoded message. */
+/** Most bytes a StreamDecoder holds for the frame being cut (64 MiB); a larger payload is not kept. */
+export const MAX_HELD_BYTES = 64 * 1024 * 1024;
+
+/**
+ * One frame with its payload bytes (as the framing hands them over) and
+ * decoded message. `payload` is undefined when the frame was larger than the
+ * decoder holds (MAX_HELD_BYTES): its spans are exact, its bytes are gone.
+ */
 export interface DecodedFrame {
   readonly frame: Frame;
-  readonly payload: Uint8Array;
+  readonly payload: Uint8Array | undefined;
   readonly message: DecodedMessage | undefined;
 }
 
@@ -29,19 +36,19 @@ export type StreamEvent =
 /**
  * A framer, the stream's bytes and the payload decoder together: chunks in,
  * decoded frames and issues out, in stream order. It keeps only the bytes of
- * the frame still being cut, so memory stays bounded by the framing's max.
+ * the frame still being cut, and at most `maxHeld` of them, so memory stays
+ * bounded whatever the stream says.
  */
 export class StreamDecoder {
   private readonly framer: Framer;
   private readonly store = new ByteStore();
-  /** End of the last frame emitted: where the pending frame starts at the latest. */
-  private lastEnd = 0;
 
   /** `framer` defaults to a fresh one for `spec`; pass one of a `createFramerPair` to link directions. */
   constructor(
     spec: FramingSpec,
     private readonly mode: PayloadMode,
     framer: Framer = createFramer(spec),
+    private readonly maxHeld = MAX_HELD_BYTES,
   ) {
     this.framer = framer;
   }
@@ -55,6 +62,11 @@ export class StreamDecoder {
   end(): StreamEvent[] {
     const out = this.framer.end();
     return this.collect(out.frames, out.issues);
+  }
+
+  /** Bytes held for the frame being cut (never more than maxHeld plus one chunk). */
+  get heldBytes(): number {
+    return this.store.length - this.store.heldFrom;
   }
 
   /** Stream offset from which bytes stay unframed after a fatal issue. */
@@ -72,16 +84,20 @@ export class StreamDecoder {
       events.push({ type: "frame", frame: this.decode(frame) });
     }
     while (i < issues.length) events.push({ type: "issue", issue: issues[i++] as Issue });
-    // Emitted frames already hold their payloads: keep only the pending frame's bytes.
-    const last = frames[frames.length - 1];
-    if (last !== undefined) this.lastEnd = last.end;
-    this.store.discardBefore(
-      this.framer.stoppedAt === undefined ? this.lastEnd : this.store.length,
-    );
+    // Emitted frames already hold their payloads: keep only the pending frame's
+    // bytes, and no more than maxHeld of them.
+    const store = this.store;
+    const keep =
+      this.framer.stoppedAt === undefined
+        ? Math.max(this.framer.pendingStart, store.length - this.maxHeld)
+        : store.length;
+    store.discardBefore(keep);
     return events;
   }
 
   private decode(frame: Frame): DecodedFrame {
+    if (frame.payloadStart < this.store.heldFrom)
+      return { frame, payload: undefined, message: undefined };
     const payload = payloadBytes(this.store, frame);
     // gRPC-Web trailers frames carry header lines, not a message.
     const carriesMessage = !(frame.info?.kind === "grpc" && frame.info.trailer);

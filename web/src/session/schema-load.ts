@@ -54,6 +54,10 @@ export function loadSchemas(files: readonly ProtoFile[]): SchemaResult {
   const loadFile = (file: ProtoFile): SchemaError | undefined => {
     if (done.has(file.name)) return undefined;
     done.add(file.name);
+    // A well-known type given as a file (any path ending in google/protobuf/X.proto)
+    // is the bundled one: parsing it again would define its types twice.
+    if (normalize(file.name).includes("google/protobuf/") && loadBundled(normalize(file.name)))
+      return undefined;
     let parsed: protobuf.IParserResult;
     try {
       (protobuf.parse as unknown as { filename: string | null }).filename = file.name;
