@@ -1,12 +1,48 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
+import { BridgeClient, browserSocket } from "./session/bridge-client.js";
+import { BUNDLED_PROTOS } from "./session/bundled-protos.js";
+import { SessionModel, type WorkerLike } from "./session/session-model.js";
+import type { WorkerToUi } from "./session/worker-protocol.js";
 import { App } from "./ui/App.js";
+import { applyStoredTheme } from "./ui/ThemeToggle.js";
 import "./ui/theme.css";
 
+/** The bridge's /session on the page's own host; a token in the page's URL is passed on. */
+function sessionUrl(): string {
+  const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+  const token = new URLSearchParams(location.search).get("token");
+  return `${scheme}//${location.host}/session${token === null ? "" : `?token=${encodeURIComponent(token)}`}`;
+}
+
+const client = new BridgeClient(sessionUrl(), {
+  createSocket: browserSocket,
+  setTimer: (fn, ms) => window.setTimeout(fn, ms),
+  clearTimer: (handle) => window.clearTimeout(handle as number),
+  now: () => Date.now(),
+});
+const decodeWorker = new Worker(new URL("./session/decode-worker.ts", import.meta.url), {
+  type: "module",
+});
+const worker: WorkerLike = { postMessage: (m) => decodeWorker.postMessage(m), onmessage: null };
+decodeWorker.onmessage = (e: MessageEvent<WorkerToUi>) => worker.onmessage?.({ data: e.data });
+const model = new SessionModel({
+  client,
+  worker,
+  schedule: (fn) => void requestAnimationFrame(fn),
+  protoFiles: BUNDLED_PROTOS,
+});
+decodeWorker.onerror = (event) =>
+  model.notice("worker", `the decode worker failed: ${event.message}`);
+
+applyStoredTheme();
 const root = document.getElementById("root");
 if (root === null) throw new Error("index.html has no #root element");
 createRoot(root).render(
   <StrictMode>
-    <App />
+    <App model={model} />
   </StrictMode>,
 );
+model.start();
+// For the browser tests and the curious: the model behind the page.
+(window as unknown as { framescope: SessionModel }).framescope = model;

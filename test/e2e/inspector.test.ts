@@ -1,0 +1,281 @@
+import { createServer, type AddressInfo } from "node:net";
+import type { Browser, Locator, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  launchBrowser,
+  openPage,
+  screenshot,
+  startBridge,
+  type OpenedPage,
+  type RunningBridge,
+} from "./harness.js";
+import { kvRequestFrame } from "../session/kv-fixtures.js";
+
+/** Polls for up to this long for live traffic to show (the demo runs every second). */
+const LIVE_MS = 20_000;
+
+/** A 127.0.0.1 port nothing listens on: bound, then closed again. */
+async function refusingPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** Offsets of the hex cells (hex column) that carry a class. */
+async function cellsWith(page: Page, cls: string): Promise<number[]> {
+  const offsets = await page
+    .locator(`.hhex .c.${cls}`)
+    .evaluateAll((els) =>
+      els.map((e) => Number((e as unknown as { dataset: { offset: string } }).dataset.offset)),
+    );
+  return offsets.sort((a, b) => a - b);
+}
+
+const range = (s: number, e: number): number[] => Array.from({ length: e - s }, (_, i) => s + i);
+
+/** The numbers a field tree row carries about its field's bytes. */
+async function fieldSpans(
+  row: Locator,
+): Promise<{ start: number; tagEnd: number; valueStart: number; valueEnd: number }> {
+  const n = async (name: string): Promise<number> => Number(await row.getAttribute(name));
+  return {
+    start: await n("data-start"),
+    tagEnd: await n("data-tag-end"),
+    valueStart: await n("data-value-start"),
+    valueEnd: await n("data-value-end"),
+  };
+}
+
+/**
+ * Picks a finished client conversation of the demo (13 requests: hset … hmdel),
+ * so live traffic no longer changes what the test looks at.
+ */
+async function pickClientConversation(page: Page): Promise<void> {
+  const conv = page
+    .locator(".conv", { hasText: /closed/ })
+    .filter({ hasText: /C→S [\d.]+ B · 13 fr/ });
+  await expect.poll(() => conv.count(), { timeout: LIVE_MS }).toBeGreaterThan(0);
+  const key = await conv.first().getAttribute("data-conn");
+  await page.locator(`.conv[data-conn="${key ?? ""}"]`).click();
+  await expect.poll(() => page.getByTestId("frame-count").innerText()).toBe("26 rows");
+  // Keyboard navigation: Home selects the first row and brings it into view (the list may
+  // have been following the end of this conversation while it was live).
+  await page.getByTestId("frame-list").press("Home");
+  await expect
+    .poll(() => page.locator('.frame-rows .frow[data-row="0"]').getAttribute("aria-selected"))
+    .toBe("true");
+}
+
+describe("the inspector page on the live demo, in Chromium", () => {
+  let browser: Browser;
+  let bridge: RunningBridge;
+  let p: OpenedPage;
+
+  beforeAll(async () => {
+    bridge = await startBridge({ args: ["--allow", "127.0.0.1:*"] });
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await p?.close();
+    await browser?.close();
+    await bridge?.stop();
+  });
+
+  it("attaches to the demo tap by itself and shows kv frames decoded live in both directions", async () => {
+    p = await openPage(browser, bridge.url);
+    const page = p.page;
+    await expect.poll(() => page.getByTestId("bridge-state").innerText()).toBe("bridge connected");
+    const request = page.locator('.frame-rows .frow[data-dir="c2s"]', {
+      hasText: "CommandRequest",
+    });
+    const response = page.locator('.frame-rows .frow[data-dir="s2c"]', {
+      hasText: "CommandResponse status: 200",
+    });
+    await expect.poll(() => request.count(), { timeout: LIVE_MS }).toBeGreaterThan(0);
+    await expect.poll(() => response.count(), { timeout: LIVE_MS }).toBeGreaterThan(0);
+    await expect.poll(() => page.getByTestId("tap-demo").getAttribute("class")).toContain("on");
+    // The newest conversation is followed and its first frame shown with its fields.
+    await expect
+      .poll(() => page.getByTestId("message-type").innerText())
+      .toMatch(/^abi\.Command(Request|Response)$/);
+    expect(await page.getByTestId("totals").innerText()).toMatch(/C→S [\d.]+ K?i?B · [1-9]\d* fr/);
+    await screenshot(page, "inspector-live");
+    expect(p.errors()).toEqual([]);
+  });
+
+  it("selecting a frame and a field highlights exactly the field's tag, length and value bytes", async () => {
+    const page = p.page;
+    await pickClientConversation(page);
+    await page
+      .locator(".frame-rows .frow", { hasText: 'CommandRequest hset {table: "users"' })
+      .first()
+      .click();
+    await expect
+      .poll(() => page.getByTestId("message-type").innerText())
+      .toBe("abi.CommandRequest");
+    // hset (path 0) > pair (0.1): a nested LEN field with tag, length and value.
+    const pair = page.locator('.trow[data-path="0.1"]');
+    await pair.click();
+    await expect.poll(() => pair.getAttribute("aria-selected")).toBe("true");
+    await page.mouse.move(5, 5);
+    const f = await fieldSpans(pair);
+    expect(f.valueStart).toBeGreaterThan(f.tagEnd);
+    await expect.poll(() => cellsWith(page, "tag")).toEqual(range(f.start, f.tagEnd));
+    expect(await cellsWith(page, "len")).toEqual(range(f.tagEnd, f.valueStart));
+    expect(await cellsWith(page, "val")).toEqual(range(f.valueStart, f.valueEnd));
+    // The selected frame is marked as a whole; its 4-byte length field is the head.
+    const frameInfo = await page.getByTestId("frame-info").innerText();
+    const [, start, end] = /\[(\d+), (\d+)\)/.exec(frameInfo) ?? [];
+    expect(await cellsWith(page, "sel")).toEqual(range(Number(start), Number(end)));
+    expect(
+      (await cellsWith(page, "head")).filter((o) => o >= Number(start) && o < Number(end)),
+    ).toEqual(range(Number(start), Number(start) + 4));
+    await screenshot(page, "inspector-field-selected");
+  });
+
+  it("clicking a hex byte selects the innermost field that covers it", async () => {
+    const page = p.page;
+    // hset > table (0.0) is a string: a byte of its value selects it.
+    const table = page.locator('.trow[data-path="0.0"]');
+    const f = await fieldSpans(table);
+    await page.locator(`.hhex .c[data-offset="${f.valueStart + 1}"]`).click();
+    await expect.poll(() => table.getAttribute("aria-selected")).toBe("true");
+    expect(await page.locator('.trow[aria-selected="true"]').count()).toBe(1);
+    // Its tag byte belongs to table as well, and the length byte of pair to pair.
+    const pair = page.locator('.trow[data-path="0.1"]');
+    const pf = await fieldSpans(pair);
+    await page.locator(`.hhex .c[data-offset="${pf.tagEnd}"]`).click();
+    await expect.poll(() => pair.getAttribute("aria-selected")).toBe("true");
+    await page.mouse.move(5, 5);
+    expect(await cellsWith(page, "len")).toEqual(range(pf.tagEnd, pf.valueStart));
+    await screenshot(page, "inspector-byte-clicked");
+    expect(p.errors()).toEqual([]);
+  });
+
+  it("a gzip-flagged kv frame decodes, and its fields index the gunzipped payload", async () => {
+    const page = p.page;
+    // The large value (about 6 KiB of text) is written and read back gzipped: filter to its frames.
+    await page.getByLabel("Filter frames").fill("quick brown fox");
+    const gz = page.locator(".frame-rows .frow", { has: page.locator(".badge.gz") });
+    await expect.poll(() => gz.count()).toBeGreaterThanOrEqual(2);
+    const row = page
+      .locator('.frame-rows .frow[data-dir="s2c"]', { has: page.locator(".badge.gz") })
+      .first();
+    expect(await row.innerText()).toMatch(
+      /CommandResponse status: 200, values: \{string: "line 0 of run \d+: the quick brown fox/,
+    );
+    await row.click();
+    await expect
+      .poll(() => page.getByTestId("message-type").innerText())
+      .toBe("abi.CommandResponse");
+    expect(await page.locator(".panel.tree .badge.gz").innerText()).toMatch(
+      /^gzip \d+ B → \d+\.\d KiB$/,
+    );
+    // values (1) > string (1.0): its bytes are in the gunzipped payload, which the hex view switches to.
+    const value = page.locator('.trow[data-path="1.0"]');
+    await value.click();
+    await expect.poll(() => page.getByTestId("hex-payload").getAttribute("class")).toBe("on");
+    const f = await fieldSpans(value);
+    await page.mouse.move(5, 5);
+    await expect.poll(() => cellsWith(page, "tag")).toEqual(range(f.start, f.tagEnd));
+    expect(f.valueEnd - f.valueStart).toBeGreaterThan(5000);
+    expect(await value.locator(".fvalue").innerText()).toMatch(
+      /^"line 0 of run \d+: the quick brown fox jumps over the lazy dog\\nline 1 of run/,
+    );
+    await screenshot(page, "inspector-gzip-frame");
+    await page.getByLabel("Filter frames").fill("");
+  });
+
+  it("switching the framing preset re-cuts every frame already received", async () => {
+    const page = p.page;
+    await page.getByLabel("Filter frames").fill("");
+    await pickClientConversation(page);
+    const rows = page.locator(".frame-rows .frow");
+    const before = await page.getByTestId("frame-count").innerText();
+    await page.getByTestId("preset-both").selectOption("fixed12");
+    await expect.poll(() => page.getByTestId("spec-both").inputValue()).toBe("fixed:size=12");
+    await expect.poll(() => rows.first().innerText()).toMatch(/12 B/);
+    const sizes = await page.locator(".frame-rows .frow .col-size").allInnerTexts();
+    expect(sizes.filter((s) => s !== "").every((s) => s === "12 B")).toBe(true);
+    expect(await page.getByTestId("frame-count").innerText()).not.toBe(before);
+    await screenshot(page, "inspector-fixed12");
+    // An invalid value in the form explains itself and changes nothing.
+    await page.getByTestId("field-both-size").fill("0");
+    expect(await page.getByTestId("spec-error-both").innerText()).toMatch(
+      /size=0 is not allowed: size takes 1 to 16777216/,
+    );
+    expect(await rows.first().innerText()).toMatch(/12 B/);
+    // Back to the kv framing: the requests decode again.
+    await page.getByTestId("preset-both").selectOption("kv");
+    await expect
+      .poll(() => page.getByTestId("spec-both").inputValue())
+      .toBe("length:mask=7fffffff,gzip=80000000");
+    await expect.poll(() => rows.first().innerText()).toMatch(/CommandRequest hset/);
+    expect(p.errors()).toEqual([]);
+  });
+
+  it("a .proto with an error shows the error with its file, line and column", async () => {
+    const page = p.page;
+    await page.locator(".schemas button", { hasText: "paste" }).click();
+    await page.getByTestId("paste-name").fill("broken.proto");
+    await page
+      .getByTestId("paste-text")
+      .fill('syntax = "proto3";\nmessage Broken {\n  int32 x = ;\n}\n');
+    await page.getByTestId("paste-add").click();
+    await expect
+      .poll(() => page.getByTestId("schema-error").innerText())
+      .toMatch(/^broken\.proto:3:\d+: illegal/);
+    await screenshot(page, "inspector-schema-error");
+    await page.getByRole("button", { name: "remove broken.proto" }).click();
+    await expect.poll(() => page.getByTestId("schema-error").count()).toBe(0);
+    expect(p.errors()).toEqual([]);
+  });
+
+  it("connecting to a target that refuses shows the reason", async () => {
+    const page = p.page;
+    const port = await refusingPort();
+    await page.getByTestId("target").fill(`127.0.0.1:${port}`);
+    await page.getByTestId("connect").click();
+    await expect
+      .poll(() => page.getByTestId("connect-status").innerText())
+      .toMatch(
+        new RegExp(
+          `^✕ ECONNREFUSED: connection refused: nothing listens there \\(connect ECONNREFUSED 127\\.0\\.0\\.1:${port}\\)$`,
+        ),
+      );
+    await screenshot(page, "inspector-connect-refused");
+    expect(p.pageErrors).toEqual([]);
+  });
+
+  it("connects to the kv server from the page, sends a request and sees both directions decoded", async () => {
+    const page = p.page;
+    await page.getByTestId("target").fill(bridge.demo ?? "");
+    await page.getByTestId("connect").click();
+    await expect
+      .poll(() => page.getByTestId("connect-status").innerText())
+      .toBe(`connected to ${bridge.demo ?? ""}`);
+    const hex = [...kvRequestFrame({ hget: { table: "users", key: "alice" } })]
+      .map((b) => b.toString(16).padStart(2, "0"))
+      .join(" ");
+    await page.getByLabel("Input as").selectOption("hex");
+    await page.getByTestId("send-input").fill(hex);
+    await page.getByTestId("send").click();
+    const rows = page.locator(".frame-rows .frow");
+    await expect.poll(() => rows.count(), { timeout: LIVE_MS }).toBe(2);
+    expect(await rows.nth(0).innerText()).toMatch(
+      /C→S[\s\S]*CommandRequest hget \{table: "users", key: "alice"\}/,
+    );
+    expect(await rows.nth(1).innerText()).toMatch(
+      /S→C[\s\S]*CommandResponse status: 200, values: \{string: "Alice Liddell"\}/,
+    );
+    await screenshot(page, "inspector-connect-send");
+    await page.getByTestId("disconnect").click();
+    await expect
+      .poll(() => page.locator(".conv.selected .conv-state").innerText())
+      .toBe("closed (page)");
+    expect(p.errors()).toEqual([]);
+  });
+});

@@ -1,0 +1,289 @@
+import { describe, expect, it } from "vitest";
+import { fieldSpan } from "../../web/src/decode/proto-tree.js";
+import { DecodeEngine } from "../../web/src/session/decode-engine.js";
+import { DEFAULT_CONFIG, KV_FRAMING } from "../../web/src/session/defaults.js";
+import {
+  KIND_FRAME,
+  KIND_ISSUE,
+  ROW_END,
+  ROW_END_CHUNK,
+  ROW_FIELDS,
+  ROW_FIRST_CHUNK,
+  ROW_FLAG_COMPRESSED,
+  ROW_FLAG_FATAL,
+  ROW_FLAG_MESSAGE,
+  ROW_FLAGS,
+  ROW_INDEX,
+  ROW_KIND,
+  ROW_PAYLOAD_START,
+  ROW_START,
+  ROW_TIME,
+  type ConnectionConfig,
+  type FrameDetail,
+  type RowBatch,
+  type UiToWorker,
+  type WorkerToUi,
+} from "../../web/src/session/worker-protocol.js";
+import { concat, KV_PROTO, kvRequestFrame, kvResponseFrame, splitAt } from "./kv-fixtures.js";
+
+/** An engine and everything it posted. */
+function harness() {
+  const posted: WorkerToUi[] = [];
+  const engine = new DecodeEngine((m) => posted.push(m));
+  const send = (...msgs: UiToWorker[]): WorkerToUi[] => {
+    const from = posted.length;
+    for (const m of msgs) {
+      engine.handle(m);
+      engine.flush();
+    }
+    return posted.slice(from);
+  };
+  send({ type: "schemas", req: 1, files: [KV_PROTO] });
+  send({ type: "configure", scope: { kind: "all" }, config: DEFAULT_CONFIG });
+  return { engine, posted, send };
+}
+
+interface Row {
+  kind: number;
+  dir: "c2s" | "s2c";
+  index: number;
+  start: number;
+  end: number;
+  payloadStart: number;
+  firstChunk: number;
+  endChunk: number;
+  time: number;
+  flags: number;
+  summary: string;
+  note: string;
+}
+
+function rowsOf(msgs: readonly WorkerToUi[], conn = "c#1"): Row[] {
+  const out: Row[] = [];
+  for (const m of msgs) {
+    if (m.type === "reset" && m.conn === conn) out.length = 0;
+    if (m.type !== "rows") continue;
+    for (const b of m.batches.filter((x: RowBatch) => x.conn === conn)) {
+      for (let i = 0; i < b.rows.length / ROW_FIELDS; i++) {
+        const n = (f: number) => b.rows[i * ROW_FIELDS + f] ?? NaN;
+        out.push({
+          kind: n(ROW_KIND),
+          dir: n(1) === 0 ? "c2s" : "s2c",
+          index: n(ROW_INDEX),
+          start: n(ROW_START),
+          end: n(ROW_END),
+          payloadStart: n(ROW_PAYLOAD_START),
+          firstChunk: n(ROW_FIRST_CHUNK),
+          endChunk: n(ROW_END_CHUNK),
+          time: n(ROW_TIME),
+          flags: n(ROW_FLAGS),
+          summary: b.summaries[i] ?? "",
+          note: b.notes[i] ?? "",
+        });
+      }
+    }
+  }
+  return out;
+}
+
+const hset = kvRequestFrame({
+  hset: { table: "users", pair: { key: "alice", value: { string: "Alice Liddell" } } },
+});
+const hget = kvRequestFrame({ hget: { table: "users", key: "alice" } });
+const ok = kvResponseFrame({ status: 200, values: [{ string: "Alice Liddell" }] });
+const big = kvResponseFrame({
+  status: 200,
+  values: [{ string: "the quick brown fox\n".repeat(100) }],
+});
+
+function chunks(
+  conn: string,
+  dir: "c2s" | "s2c",
+  parts: readonly Uint8Array[],
+  t0 = 1000,
+): UiToWorker {
+  return { type: "chunks", items: parts.map((bytes, i) => ({ conn, dir, time: t0 + i, bytes })) };
+}
+
+describe("DecodeEngine", () => {
+  it("frames kv requests and responses with summaries by message type", () => {
+    const { send } = harness();
+    const rows = rowsOf(
+      send(chunks("c#1", "c2s", [concat(hset, hget)]), chunks("c#1", "s2c", [ok])),
+    );
+    expect(rows.map((r) => [r.kind, r.dir, r.index, r.start, r.end])).toEqual([
+      [KIND_FRAME, "c2s", 0, 0, hset.length],
+      [KIND_FRAME, "c2s", 1, hset.length, hset.length + hget.length],
+      [KIND_FRAME, "s2c", 0, 0, ok.length],
+    ]);
+    expect(rows[0]?.summary).toBe(
+      'CommandRequest hset {table: "users", pair: {key: "alice", value: {string: "Alice Liddell"}}}',
+    );
+    expect(rows[1]?.summary).toBe('CommandRequest hget {table: "users", key: "alice"}');
+    expect(rows[2]?.summary).toBe('CommandResponse status: 200, values: {string: "Alice Liddell"}');
+    expect(rows.every((r) => (r.flags & ROW_FLAG_MESSAGE) !== 0)).toBe(true);
+  });
+
+  it.each([
+    ["one chunk", []],
+    ["head split after 2 bytes", [2]],
+    ["split inside the payload", [9]],
+    [
+      "every byte its own chunk",
+      Array.from({ length: hset.length + hget.length - 1 }, (_, i) => i + 1),
+    ],
+  ])("frames do not depend on chunking: %s", (_name, cuts) => {
+    const { send } = harness();
+    const parts = splitAt(concat(hset, hget), cuts);
+    const rows = rowsOf(send(chunks("c#1", "c2s", parts)));
+    expect(rows.map((r) => [r.start, r.end, r.summary])).toEqual([
+      [0, hset.length, expect.stringContaining("hset")],
+      [hset.length, hset.length + hget.length, expect.stringContaining("hget")],
+    ]);
+    // Each frame names the chunks it spans and takes the time of the chunk holding its last byte.
+    for (const r of rows) {
+      const last = splitAt(concat(hset, hget), cuts).findIndex(
+        (_p, i, all) => all.slice(0, i + 1).reduce((n, x) => n + x.length, 0) >= r.end,
+      );
+      expect(r.endChunk).toBe(last + 1);
+      expect(r.time).toBe(1000 + last);
+    }
+  });
+
+  it("decodes a gzip-flagged kv frame, and its detail indexes the decompressed payload", () => {
+    const { send } = harness();
+    const rows = rowsOf(send(chunks("c#1", "s2c", splitAt(big, [100]))));
+    expect(rows).toHaveLength(1);
+    expect((rows[0]?.flags ?? 0) & ROW_FLAG_COMPRESSED).toBe(ROW_FLAG_COMPRESSED);
+    expect(rows[0]?.summary).toMatch(
+      /^CommandResponse status: 200, values: \{string: "the quick brown fox\\n/,
+    );
+    const detail = send({ type: "detail", req: 7, conn: "c#1", dir: "s2c", index: 0 })[0];
+    expect(detail?.type).toBe("detail");
+    const d = (detail as { detail: FrameDetail }).detail;
+    expect(d.message?.source.kind).toBe("gzip");
+    expect(d.decompressed?.length).toBeGreaterThan(2000);
+    const values = d.message?.fields.find((f) => f.name === "values");
+    expect(values).toBeDefined();
+    if (values === undefined || d.decompressed === undefined) return;
+    const [s, e] = fieldSpan(values);
+    expect(e).toBeLessThanOrEqual(d.decompressed.length);
+    expect(s).toBeGreaterThanOrEqual(0);
+    expect(JSON.parse(d.json ?? "null")).toEqual({
+      status: 200,
+      values: [{ string: "the quick brown fox\n".repeat(100) }],
+    });
+  });
+
+  it("re-frames every byte received so far when the framing changes", () => {
+    const { send } = harness();
+    send(chunks("c#1", "c2s", [hset, hget]));
+    const config: ConnectionConfig = {
+      c2s: { framing: "fixed:size=4", payload: { kind: "none" } },
+      s2c: DEFAULT_CONFIG.s2c,
+    };
+    const out = send({ type: "configure", scope: { kind: "all" }, config });
+    expect(out[0]).toEqual({ type: "reset", conn: "c#1", generation: 1 });
+    const rows = rowsOf(out);
+    const total = hset.length + hget.length;
+    expect(rows.filter((r) => r.kind === KIND_FRAME)).toHaveLength(Math.floor(total / 4));
+    expect(rows.map((r) => r.start)).toEqual(rows.map((_r, i) => 4 * i));
+    const batch = out.find((m) => m.type === "rows");
+    expect(batch?.type === "rows" && batch.batches[0]?.generation).toBe(1);
+    // New chunks are framed with the new settings too.
+    const more = rowsOf(send(chunks("c#1", "c2s", [Uint8Array.of(1, 2, 3, 4)])));
+    expect(more.map((r) => r.start)).toEqual([total - (total % 4)]);
+  });
+
+  it("a per-connection setting leaves the other connections alone", () => {
+    const { send } = harness();
+    send(chunks("a#1", "c2s", [hset]), chunks("a#2", "c2s", [hset]));
+    const out = send({
+      type: "configure",
+      scope: { kind: "connection", conn: "a#2" },
+      config: { ...DEFAULT_CONFIG, c2s: { framing: "fixed:size=2", payload: { kind: "none" } } },
+    });
+    expect(out.filter((m) => m.type === "reset").map((m) => (m as { conn: string }).conn)).toEqual([
+      "a#2",
+    ]);
+    expect(rowsOf(out, "a#2").filter((r) => r.kind === KIND_FRAME)).toHaveLength(
+      Math.floor(hset.length / 2),
+    );
+  });
+
+  it("reports a fatal framing issue as a row and where framing stopped", () => {
+    const { send } = harness();
+    send({
+      type: "configure",
+      scope: { kind: "all" },
+      config: { ...DEFAULT_CONFIG, c2s: { framing: "length:max=4", payload: { kind: "raw" } } },
+    });
+    const out = send(chunks("c#1", "c2s", [hset]));
+    const rows = rowsOf(out);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.kind).toBe(KIND_ISSUE);
+    expect(rows[0]?.note).toBe("FRAME_TOO_LARGE");
+    expect((rows[0]?.flags ?? 0) & ROW_FLAG_FATAL).toBe(ROW_FLAG_FATAL);
+    const batch = out.find((m) => m.type === "rows");
+    expect(batch?.type === "rows" && batch.batches[0]?.c2s.stoppedAt).toBe(0);
+  });
+
+  it("reports a frame left open when the stream ends", () => {
+    const { send } = harness();
+    send(chunks("c#1", "c2s", [hset.subarray(0, 6)]));
+    const rows = rowsOf(send({ type: "end", conn: "c#1", dir: "c2s" }));
+    expect(rows.map((r) => [r.kind, r.start])).toEqual([[KIND_ISSUE, 0]]);
+    expect(rows[0]?.note).toMatch(/^[A-Z_]+$/);
+  });
+
+  it("answers schemas with the message types, or with file, line and column of an error", () => {
+    const { send } = harness();
+    const good = send({ type: "schemas", req: 2, files: [KV_PROTO] })[0];
+    expect(good?.type === "schemas" && good.status.ok && good.status.types).toContain(
+      "abi.CommandRequest",
+    );
+    const bad = send({
+      type: "schemas",
+      req: 3,
+      files: [
+        { name: "broken.proto", text: 'syntax = "proto3";\nmessage A {\n  int32 x = ;\n}\n' },
+      ],
+    })[0];
+    expect(bad).toMatchObject({ type: "schemas", req: 3, status: { ok: false } });
+    if (bad?.type !== "schemas" || bad.status.ok) return;
+    expect(bad.status.error.file).toBe("broken.proto");
+    expect(bad.status.error.line).toBe(3);
+  });
+
+  it("decodes schemaless while the configured type is not loaded, and with it once it is", () => {
+    const posted: WorkerToUi[] = [];
+    const engine = new DecodeEngine((m) => posted.push(m));
+    engine.handle({ type: "configure", scope: { kind: "all" }, config: DEFAULT_CONFIG });
+    engine.handle(chunks("c#1", "c2s", [hget]));
+    engine.flush();
+    expect(rowsOf(posted)[0]?.summary).toBe('1: {1: "users", 2: "alice"}');
+    engine.handle({ type: "schemas", req: 1, files: [KV_PROTO] });
+    engine.flush();
+    expect(rowsOf(posted)[0]?.summary).toBe('CommandRequest hget {table: "users", key: "alice"}');
+  });
+
+  it("refuses an invalid spec with a notice and keeps framing as before", () => {
+    const { send } = harness();
+    const out = send({
+      type: "configure",
+      scope: { kind: "all" },
+      config: { ...DEFAULT_CONFIG, s2c: { framing: "length:size=9", payload: { kind: "raw" } } },
+    });
+    expect(out).toEqual([{ type: "notice", text: expect.stringContaining("size") }]);
+    expect(rowsOf(send(chunks("c#1", "c2s", [hget])))[0]?.end).toBe(hget.length);
+    expect(KV_FRAMING).toBe("length:mask=7fffffff,gzip=80000000");
+  });
+
+  it("answers a detail request for a frame that does not exist with undefined", () => {
+    const { send } = harness();
+    const out = send({ type: "detail", req: 1, conn: "nope", dir: "c2s", index: 0 });
+    expect(out).toEqual([
+      { type: "detail", req: 1, conn: "nope", dir: "c2s", index: 0, detail: undefined },
+    ]);
+  });
+});

@@ -1,0 +1,205 @@
+import { describe, expect, it } from "vitest";
+import { encodeChunk, type ServerMessage } from "../../web/src/session/bridge-protocol.js";
+import { DEFAULT_CONFIG } from "../../web/src/session/defaults.js";
+import { SessionModel } from "../../web/src/session/session-model.js";
+import { ROW_START } from "../../web/src/session/worker-protocol.js";
+import { fakeClient, HELLO, InProcessWorker, ManualSchedule } from "./fakes.js";
+import { KV_PROTO, kvRequestFrame, kvResponseFrame } from "./kv-fixtures.js";
+
+const hget = kvRequestFrame({ hget: { table: "users", key: "alice" } });
+const ok = kvResponseFrame({ status: 200, values: [{ string: "Alice Liddell" }] });
+
+function setup() {
+  const { client, sockets, timers } = fakeClient();
+  const worker = new InProcessWorker();
+  const sched = new ManualSchedule();
+  const model = new SessionModel({
+    client,
+    worker,
+    schedule: sched.schedule,
+    protoFiles: [KV_PROTO],
+  });
+  model.start();
+  /** Lets the scheduler and the worker run until nothing moves. */
+  const settle = (): void => {
+    for (let i = 0; i < 20; i++) {
+      sched.tick();
+      if (worker.drain() === 0) {
+        sched.tick();
+        return;
+      }
+    }
+  };
+  const socket = () => {
+    const s = sockets[sockets.length - 1];
+    if (s === undefined) throw new Error("no socket");
+    return s;
+  };
+  return { model, client, sockets, socket, timers, worker, settle };
+}
+
+const opened = (view: number, conn: number, extra: Partial<ServerMessage> = {}): ServerMessage =>
+  ({
+    type: "opened",
+    view,
+    conn,
+    source: "tap",
+    tap: "demo",
+    target: "127.0.0.1:9527",
+    local: { address: "127.0.0.1", port: 40000 },
+    remote: { address: "127.0.0.1", port: 9527 },
+    client: { address: "127.0.0.1", port: 50000 },
+    time: 5_000_000,
+    ...extra,
+  }) as ServerMessage;
+
+/** The bridge's side of an attach to the demo tap with one connection and a request + response. */
+function playDemo(s: ReturnType<ReturnType<typeof setup>["socket"]>, req: number, view = 1): void {
+  s.text({ type: "view", req, view, capture: "cap.fscap", tap: "demo", follow: true });
+  s.text(opened(view, 5));
+  s.binary(encodeChunk({ dir: "c2s", view, conn: 5, time: 5_000_100 }, hget));
+  s.binary(encodeChunk({ dir: "s2c", view, conn: 5, time: 5_000_200 }, ok));
+}
+
+describe("SessionModel", () => {
+  it("attaches to the demo tap by itself and shows its traffic decoded, first frame selected", () => {
+    const { model, socket, settle } = setup();
+    socket().open();
+    socket().text(HELLO);
+    const attach = socket()
+      .sentMessages()
+      .find((m) => m["type"] === "attach");
+    expect(attach).toEqual({ type: "attach", req: expect.any(Number), tap: "demo" });
+    playDemo(socket(), attach?.["req"] as number);
+    settle();
+    const key = "cap.fscap#5";
+    expect(model.selection.conn).toBe(key);
+    const t = model.tables.get(key);
+    expect(t?.count).toBe(2);
+    expect(t?.summary(0)).toBe('CommandRequest hget {table: "users", key: "alice"}');
+    expect(t?.summary(1)).toBe('CommandResponse status: 200, values: {string: "Alice Liddell"}');
+    expect(model.selection.row).toBe(0);
+    expect(model.selection.detail?.message?.typeName).toBe("abi.CommandRequest");
+    expect(model.store.totals).toEqual({ c2s: hget.length, s2c: ok.length });
+    expect(model.frameTotals()).toEqual({ c2s: 1, s2c: 1 });
+    expect(model.schemas).toMatchObject({
+      ok: true,
+      types: expect.arrayContaining(["abi.CommandResponse"]),
+    });
+  });
+
+  it("after a reconnect the replayed history is not stored twice; new chunks are", () => {
+    const { model, socket, timers, settle } = setup();
+    socket().open();
+    socket().text(HELLO);
+    playDemo(socket(), 1);
+    settle();
+    socket().drop(1006);
+    timers.runAll();
+    socket().open();
+    socket().text(HELLO);
+    const attach = socket()
+      .sentMessages()
+      .find((m) => m["type"] === "attach");
+    expect(attach?.["tap"]).toBe("demo");
+    playDemo(socket(), attach?.["req"] as number, 3);
+    socket().binary(encodeChunk({ dir: "c2s", view: 3, conn: 5, time: 6_000_000 }, hget));
+    settle();
+    const c = model.store.get("cap.fscap#5");
+    expect(c?.c2s.chunkCount).toBe(2);
+    expect(c?.s2c.chunkCount).toBe(1);
+    expect(model.tables.get("cap.fscap#5")?.frameCount("c2s")).toBe(2);
+  });
+
+  it("shows a refused connect with the bridge's reason", () => {
+    const { model, socket } = setup();
+    socket().open();
+    socket().text(HELLO);
+    model.connectTo("127.0.0.1:1");
+    const sent = socket()
+      .sentMessages()
+      .find((m) => m["type"] === "connect");
+    expect(sent).toMatchObject({ target: "127.0.0.1:1", echo: true });
+    socket().text({
+      type: "error",
+      view: 0,
+      req: sent?.["req"] as number,
+      code: "ECONNREFUSED",
+      message: "connect ECONNREFUSED 127.0.0.1:1",
+      time: 1,
+    });
+    expect(model.connect).toEqual({
+      state: "failed",
+      target: "127.0.0.1:1",
+      code: "ECONNREFUSED",
+      text: "connect ECONNREFUSED 127.0.0.1:1",
+    });
+  });
+
+  it("a click on a byte selects the innermost field covering it; another frame's byte selects that frame first", () => {
+    const { model, socket, settle } = setup();
+    socket().open();
+    socket().text(HELLO);
+    playDemo(socket(), 1);
+    socket().binary(encodeChunk({ dir: "c2s", view: 1, conn: 5, time: 5_000_300 }, hget));
+    settle();
+    const sel = model.selection;
+    expect(sel.row).toBe(0);
+    // hget: 4-byte length, then field 1 (hget) { 1: "users", 2: "alice" }: byte 4+2+2 is inside "users".
+    sel.selectByte(8);
+    expect(sel.field).toEqual([0, 0]);
+    sel.selectByte(hget.length + 8);
+    settle();
+    expect(sel.row).toBe(2);
+    expect(sel.field).toEqual([0, 0]);
+    expect(model.followNewest).toBe(false);
+  });
+
+  it("keeps the selected frame across a change of framing, found by its first byte", () => {
+    const { model, socket, settle } = setup();
+    socket().open();
+    socket().text(HELLO);
+    playDemo(socket(), 1);
+    settle();
+    model.selection.selectRow(1);
+    settle();
+    expect(model.selection.frame).toEqual({ dir: "s2c", index: 0 });
+    model.configure({
+      ...DEFAULT_CONFIG,
+      c2s: { framing: "fixed:size=3", payload: { kind: "none" } },
+    });
+    settle();
+    const t = model.tables.get("cap.fscap#5");
+    expect(t?.frameCount("c2s")).toBe(Math.floor(hget.length / 3));
+    expect(model.selection.frame).toEqual({ dir: "s2c", index: 0 });
+    expect(t?.num(model.selection.row, ROW_START)).toBe(0);
+    expect(model.selection.detail?.frame.end).toBe(ok.length);
+  });
+
+  it("a connection's close ends both streams, and an attach error is shown as a notice", () => {
+    const { model, socket, settle } = setup();
+    socket().open();
+    socket().text(HELLO);
+    playDemo(socket(), 1);
+    socket().text({ type: "closed", view: 1, conn: 5, reason: "ended", time: 7_000_000 });
+    settle();
+    const c = model.store.get("cap.fscap#5");
+    expect(c?.closed?.reason).toBe("ended");
+    expect(c?.c2s.endedAt).toBe(7_000_000);
+    model.attach("nope");
+    const req = socket()
+      .sentMessages()
+      .find((m) => m["tap"] === "nope")?.["req"] as number;
+    socket().text({
+      type: "error",
+      view: 0,
+      req,
+      code: "TAP_NOT_FOUND",
+      message: "no tap nope",
+      time: 1,
+    });
+    expect(model.notices.map((n) => [n.place, n.text])).toEqual([
+      ["capture", 'cannot open tap "nope": TAP_NOT_FOUND: no tap nope'],
+    ]);
+  });
+});

@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { walkRaw } from "../../web/src/decode/raw-walk.js";
+import {
+  DEFAULT_OPEN_DEPTH,
+  fieldLabel,
+  fieldValueText,
+  flattenFields,
+  readingText,
+  wireTypeName,
+} from "../../web/src/ui/field-rows.js";
+
+/** 1: {1: "users", 2: "alice"}, 3: 150, 4: packed varints [1, 2, 3] read as bytes or packed. */
+const PAYLOAD = Uint8Array.of(
+  ...[0x0a, 0x0e, 0x0a, 0x05, ...Array.from("users", (c) => c.charCodeAt(0))],
+  ...[0x12, 0x05, ...Array.from("alice", (c) => c.charCodeAt(0))],
+  ...[0x18, 0x96, 0x01],
+);
+const fields = walkRaw(PAYLOAD, 0).fields;
+
+describe("field rows", () => {
+  it("lists open fields depth first with their paths", () => {
+    const rows = flattenFields(fields, new Map());
+    expect(rows.map((r) => [r.key, r.depth, r.hasChildren, r.open])).toEqual([
+      ["0", 0, true, true],
+      ["0.0", 1, false, false],
+      ["0.1", 1, false, false],
+      ["1", 0, false, false],
+    ]);
+  });
+
+  it("hides the children of a closed field, and opens deep ones on demand", () => {
+    expect(flattenFields(fields, new Map([["0", false]])).map((r) => r.key)).toEqual(["0", "1"]);
+    expect(DEFAULT_OPEN_DEPTH).toBeGreaterThanOrEqual(2);
+  });
+
+  it("labels fields by name or number and writes values on one line", () => {
+    const rows = flattenFields(fields, new Map());
+    expect(rows.map(fieldLabel)).toEqual(["#1", "#1", "#2", "#3"]);
+    expect(rows.map((r) => fieldValueText(r.node))).toEqual([
+      "{2 fields}",
+      '"users"',
+      '"alice"',
+      "150 (zigzag 75)",
+    ]);
+    expect(wireTypeName(2)).toBe("LEN");
+    expect(wireTypeName(7)).toBe("7");
+  });
+
+  it("says what a schemaless LEN field was read as and what else it could be", () => {
+    const inner = flattenFields(fields, new Map())[1];
+    expect(inner === undefined ? undefined : readingText(inner.node)).toMatch(/^read as string/);
+  });
+});

@@ -1,0 +1,288 @@
+import type protobuf from "protobufjs";
+import { ByteStore } from "../decode/byte-store.js";
+import type { Framer } from "../decode/framer.js";
+import { createFramer, createFramerPair } from "../decode/framers.js";
+import { parseFramingSpec, type FramingSpec } from "../decode/spec.js";
+import { StreamDecoder, type PayloadMode, type StreamEvent } from "../decode/stream-decoder.js";
+import type { Direction } from "./bridge-protocol.js";
+import { frameDetail, pushRows, type EngineStream, type PendingRows } from "./engine-stream.js";
+import { findMessageType, listMessageTypes, loadSchemas } from "./schema-load.js";
+import {
+  ROW_FIELDS,
+  type ChunkItem,
+  type ConnKey,
+  type ConnectionConfig,
+  type FrameDetail,
+  type RowBatch,
+  type StreamConfig,
+  type UiToWorker,
+  type WorkerToUi,
+} from "./worker-protocol.js";
+
+/** Rows gathered for one connection before they are posted even within one message. */
+export const ROWS_PER_POST = 4096;
+
+/** What the engine sends: a message and the buffers to transfer with it. */
+export type EnginePost = (message: WorkerToUi, transfer: ArrayBuffer[]) => void;
+
+/** Until the page says otherwise: tokio's default framing, schemaless payloads. */
+export const INITIAL_CONFIG: ConnectionConfig = {
+  c2s: { framing: "length", payload: { kind: "raw" } },
+  s2c: { framing: "length", payload: { kind: "raw" } },
+};
+
+interface Connection {
+  readonly key: ConnKey;
+  /** Every chunk of both directions in arrival order, to frame the connection again. */
+  readonly chunks: ChunkItem[];
+  readonly c2s: EngineStream;
+  readonly s2c: EngineStream;
+  generation: number;
+}
+
+/**
+ * The decode worker's state, without the worker: every connection's chunks,
+ * a StreamDecoder per stream, the frames cut so far, and the settings. It
+ * answers UiToWorker messages through `post`; rows are gathered and sent by
+ * `flush` (the worker calls it after each message). Pure: no DOM, no timers.
+ */
+export class DecodeEngine {
+  private readonly conns = new Map<ConnKey, Connection>();
+  private readonly overrides = new Map<ConnKey, ConnectionConfig>();
+  private defaults: ConnectionConfig = INITIAL_CONFIG;
+  private root: protobuf.Root | undefined;
+  private readonly pending = new Map<ConnKey, PendingRows>();
+
+  constructor(private readonly post: EnginePost) {}
+
+  handle(msg: UiToWorker): void {
+    switch (msg.type) {
+      case "chunks":
+        for (const item of msg.items) this.addChunk(item);
+        return;
+      case "end": {
+        const stream = this.conns.get(msg.conn)?.[msg.dir];
+        if (stream === undefined || stream.ended) return;
+        stream.ended = true;
+        this.emit(this.connection(msg.conn), msg.dir, stream.decoder.end());
+        return;
+      }
+      case "configure":
+        return this.configure(msg.scope, msg.config);
+      case "schemas":
+        return this.loadSchemas(msg.req, msg.files);
+      case "detail":
+        this.post(
+          {
+            type: "detail",
+            req: msg.req,
+            conn: msg.conn,
+            dir: msg.dir,
+            index: msg.index,
+            detail: this.detail(msg.conn, msg.dir, msg.index),
+          },
+          [],
+        );
+        return;
+      case "forget":
+        for (const key of msg.conns) {
+          this.conns.delete(key);
+          this.overrides.delete(key);
+          this.pending.delete(key);
+        }
+        return;
+    }
+  }
+
+  /** Posts the rows gathered since the last flush, one batch per connection. */
+  flush(): void {
+    if (this.pending.size === 0) return;
+    const batches: RowBatch[] = [];
+    const transfer: ArrayBuffer[] = [];
+    for (const [key, p] of this.pending) {
+      const conn = this.conns.get(key);
+      if (conn === undefined || p.rows.length === 0) continue;
+      const rows = Float64Array.from(p.rows);
+      transfer.push(rows.buffer);
+      batches.push({
+        conn: key,
+        generation: p.generation,
+        rows,
+        summaries: p.summaries,
+        notes: p.notes,
+        c2s: { stoppedAt: conn.c2s.decoder.stoppedAt ?? null, framing: conn.c2s.spec },
+        s2c: { stoppedAt: conn.s2c.decoder.stoppedAt ?? null, framing: conn.s2c.spec },
+      });
+    }
+    this.pending.clear();
+    if (batches.length > 0) this.post({ type: "rows", batches }, transfer);
+  }
+
+  private addChunk(item: ChunkItem): void {
+    const conn = this.connection(item.conn);
+    conn.chunks.push(item);
+    this.push(conn, item);
+  }
+
+  private push(conn: Connection, item: ChunkItem): void {
+    const s = conn[item.dir];
+    s.chunkStarts.push(s.store.length);
+    s.chunkTimes.push(item.time);
+    s.store.append(item.bytes);
+    this.emit(conn, item.dir, s.decoder.push(item.bytes));
+  }
+
+  private connection(key: ConnKey): Connection {
+    let conn = this.conns.get(key);
+    if (conn === undefined) {
+      const config = this.overrides.get(key) ?? this.defaults;
+      const framers = this.framers(config);
+      conn = {
+        key,
+        chunks: [],
+        c2s: this.newStream(config.c2s, framers.c2s),
+        s2c: this.newStream(config.s2c, framers.s2c),
+        generation: 0,
+      };
+      this.conns.set(key, conn);
+    }
+    return conn;
+  }
+
+  private newStream(
+    config: StreamConfig,
+    framer: { spec: FramingSpec; framer: Framer },
+  ): EngineStream {
+    const { mode, type } = this.payloadMode(config);
+    return {
+      store: new ByteStore(),
+      chunkStarts: [],
+      chunkTimes: [],
+      decoder: new StreamDecoder(framer.spec, mode, framer.framer),
+      frames: [],
+      issues: [],
+      ended: false,
+      spec: config.framing,
+      type,
+      mode,
+    };
+  }
+
+  /** The framers of a connection: a linked pair when both directions speak HTTP/1 (responses to HEAD). */
+  private framers(
+    config: ConnectionConfig,
+  ): Record<Direction, { spec: FramingSpec; framer: Framer }> {
+    const c2s = specOf(config.c2s.framing);
+    const s2c = specOf(config.s2c.framing);
+    if (c2s.kind === "http1" && s2c.kind === "http1") {
+      const pair = createFramerPair(c2s);
+      return { c2s: { spec: c2s, framer: pair.c2s }, s2c: { spec: s2c, framer: pair.s2c } };
+    }
+    return {
+      c2s: { spec: c2s, framer: createFramer(c2s) },
+      s2c: { spec: s2c, framer: createFramer(s2c) },
+    };
+  }
+
+  private payloadMode(config: StreamConfig): {
+    mode: PayloadMode;
+    type: protobuf.Type | undefined;
+  } {
+    const p = config.payload;
+    if (p.kind === "none") return { mode: { kind: "none" }, type: undefined };
+    if (p.kind === "raw") return { mode: { kind: "raw" }, type: undefined };
+    const type = this.root === undefined ? undefined : findMessageType(this.root, p.type);
+    // Without the type (schemas not loaded yet, or a typo) the payload is still shown, schemaless.
+    return type === undefined
+      ? { mode: { kind: "raw" }, type: undefined }
+      : { mode: { kind: "schema", type }, type };
+  }
+
+  private configure(
+    scope: { readonly kind: "all" } | { readonly kind: "connection"; readonly conn: ConnKey },
+    config: ConnectionConfig,
+  ): void {
+    for (const dir of ["c2s", "s2c"] as const) {
+      const parsed = parseFramingSpec(config[dir].framing);
+      if (!parsed.ok) {
+        this.post({ type: "notice", text: `${dir} framing not applied: ${parsed.error}` }, []);
+        return;
+      }
+    }
+    if (scope.kind === "all") {
+      this.defaults = config;
+      this.overrides.clear();
+      for (const conn of [...this.conns.values()]) this.reframe(conn);
+    } else {
+      this.overrides.set(scope.conn, config);
+      const conn = this.conns.get(scope.conn);
+      if (conn !== undefined) this.reframe(conn);
+    }
+  }
+
+  /** Frames a connection again from its first byte with its current settings. */
+  private reframe(old: Connection): void {
+    this.flush();
+    this.pending.delete(old.key);
+    this.conns.delete(old.key);
+    const conn = this.connection(old.key);
+    conn.generation = old.generation + 1;
+    this.post({ type: "reset", conn: conn.key, generation: conn.generation }, []);
+    for (const item of old.chunks) {
+      conn.chunks.push(item);
+      this.push(conn, item);
+    }
+    for (const dir of ["c2s", "s2c"] as const) {
+      if (!old[dir].ended) continue;
+      conn[dir].ended = true;
+      this.emit(conn, dir, conn[dir].decoder.end());
+    }
+  }
+
+  private loadSchemas(req: number, files: readonly { name: string; text: string }[]): void {
+    const names = files.map((f) => f.name);
+    const result = files.length === 0 ? undefined : loadSchemas(files);
+    if (result !== undefined && !result.ok) {
+      this.post(
+        { type: "schemas", req, status: { ok: false, files: names, error: result.error } },
+        [],
+      );
+      return;
+    }
+    this.root = result?.root;
+    const types = this.root === undefined ? [] : listMessageTypes(this.root);
+    this.post({ type: "schemas", req, status: { ok: true, files: names, types } }, []);
+    // Streams decoded with a type (or waiting for one) are decoded again with the new schemas.
+    for (const conn of [...this.conns.values()]) {
+      const config = this.overrides.get(conn.key) ?? this.defaults;
+      if (config.c2s.payload.kind === "schema" || config.s2c.payload.kind === "schema")
+        this.reframe(conn);
+    }
+  }
+
+  private emit(conn: Connection, dir: Direction, events: StreamEvent[]): void {
+    if (events.length === 0) return;
+    let p = this.pending.get(conn.key);
+    if (p === undefined) {
+      p = { generation: conn.generation, rows: [], summaries: [], notes: [] };
+      this.pending.set(conn.key, p);
+    }
+    pushRows(p, dir, conn[dir], events);
+    if (p.rows.length >= ROWS_PER_POST * ROW_FIELDS) this.flush();
+  }
+
+  private detail(key: ConnKey, dir: Direction, index: number): FrameDetail | undefined {
+    const s = this.conns.get(key)?.[dir];
+    const frame = s?.frames[index];
+    return s === undefined || frame === undefined ? undefined : frameDetail(s, frame);
+  }
+}
+
+/** A spec string the page checked already; an invalid one (a programmer error) falls back to `length`. */
+function specOf(text: string): FramingSpec {
+  const parsed = parseFramingSpec(text);
+  if (parsed.ok) return parsed.spec;
+  const fallback = parseFramingSpec("length");
+  if (!fallback.ok) throw new Error("the default framing spec does not parse");
+  return fallback.spec;
+}

@@ -1,0 +1,333 @@
+/**
+ * The page's state outside React: the bridge link, everything received (the
+ * capture store), the frame rows the worker sent, the settings, the schemas
+ * and the selection. Components read it (subscribe + version, for
+ * useSyncExternalStore) and call its actions; it talks to the bridge client
+ * and the decode worker, and notifies at most once per scheduled tick so a
+ * fast stream re-renders in batches.
+ */
+import type { CaptureInfo, Direction } from "./bridge-protocol.js";
+import type { BridgeClient, BridgeState } from "./bridge-client.js";
+import { handleBridgeEvent } from "./bridge-input.js";
+import { CaptureStore } from "./capture-store.js";
+import { DEFAULT_CONFIG } from "./defaults.js";
+import { FrameTable } from "./frame-table.js";
+import type { ProtoFile } from "./schema-load.js";
+import { Selection } from "./selection.js";
+import type { ViewInfo } from "./server-messages.js";
+import type {
+  ChunkItem,
+  ConnKey,
+  ConnectionConfig,
+  SchemaStatus,
+  UiToWorker,
+  WorkerToUi,
+} from "./worker-protocol.js";
+
+/** The members of a Worker the model uses (tests pass an in-process engine). */
+export interface WorkerLike {
+  postMessage(message: UiToWorker): void;
+  onmessage: ((event: { readonly data: WorkerToUi }) => void) | null;
+}
+
+/** A problem to show where it happened. */
+export interface Notice {
+  readonly id: number;
+  readonly place: "bridge" | "connect" | "capture" | "schemas" | "framing" | "worker";
+  readonly text: string;
+}
+
+/** The last `connect` the user asked for and how it went. */
+export type ConnectStatus =
+  | { readonly state: "pending"; readonly target: string; readonly req: number }
+  | { readonly state: "open"; readonly target: string; readonly conn: ConnKey }
+  | {
+      readonly state: "failed";
+      readonly target: string;
+      readonly code: string;
+      readonly text: string;
+    };
+
+export interface SessionModelOptions {
+  readonly client: BridgeClient;
+  readonly worker: WorkerLike;
+  /** Runs `fn` soon, once per call (requestAnimationFrame in the page). */
+  readonly schedule: (fn: () => void) => void;
+  /** The .proto files offered from the start (proto/*.proto). */
+  readonly protoFiles: readonly ProtoFile[];
+}
+
+export class SessionModel {
+  readonly store = new CaptureStore();
+  readonly tables = new Map<ConnKey, FrameTable>();
+  readonly selection: Selection;
+  bridge: BridgeState;
+  views = new Map<number, ViewInfo>();
+  captures: readonly CaptureInfo[] | undefined;
+  connect: ConnectStatus | undefined;
+  notices: Notice[] = [];
+  defaults: ConnectionConfig = DEFAULT_CONFIG;
+  readonly overrides = new Map<ConnKey, ConnectionConfig>();
+  protoFiles: ProtoFile[];
+  schemas: SchemaStatus | undefined;
+  /** Message types of the last schemas that loaded. */
+  schemaTypes: readonly string[] = [];
+  /** Tap names and capture names to (re)attach after every hello. */
+  readonly wanted = { taps: new Set<string>(), captures: new Set<string>() };
+  /** The capture the bridge is writing, as its last hello said (null: captures off or never connected). */
+  liveCapture: string | null = null;
+  /** Until the user picks something, the newest conversation is shown. */
+  followNewest = true;
+  /** Bumped on every change; components re-render when it moves. */
+  version = 0;
+
+  /** Chunks seen per view and stream, to skip the replay of chunks already held. */
+  readonly seen = new Map<string, number>();
+  readonly requests = new Map<number, { kind: "attach" | "open-capture"; name: string }>();
+  private readonly outbox: ChunkItem[] = [];
+
+  /** Queues a chunk for the worker; queued chunks go in one message per tick. */
+  queueChunk(item: ChunkItem): void {
+    this.outbox.push(item);
+  }
+  private readonly listeners = new Set<() => void>();
+  private scheduled = false;
+  private noticeId = 0;
+  private schemaReq = 0;
+  private started = false;
+  /** The demo tap is attached by itself once per page load, not again after the user detached it. */
+  demoOffered = false;
+
+  constructor(private readonly options: SessionModelOptions) {
+    this.bridge = options.client.state;
+    this.protoFiles = [...options.protoFiles];
+    this.selection = new Selection(this, (msg) => this.options.worker.postMessage(msg));
+    options.worker.onmessage = (event) => this.fromWorker(event.data);
+    options.client.listen((event) => handleBridgeEvent(this, event));
+  }
+
+  /** Loads the offered schemas, applies the default settings and opens the link to the bridge. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.postSchemas();
+    this.options.worker.postMessage({
+      type: "configure",
+      scope: { kind: "all" },
+      config: this.defaults,
+    });
+    this.options.client.start();
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  getVersion = (): number => this.version;
+
+  /** Marks the state changed; listeners run once on the next tick. */
+  changed(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    this.options.schedule(() => {
+      this.scheduled = false;
+      if (this.outbox.length > 0) {
+        this.options.worker.postMessage({ type: "chunks", items: this.outbox.splice(0) });
+      }
+      this.version++;
+      for (const l of this.listeners) l();
+    });
+  }
+
+  notice(place: Notice["place"], text: string): void {
+    this.notices = [...this.notices.slice(-19), { id: ++this.noticeId, place, text }];
+    this.changed();
+  }
+
+  dismiss(id: number): void {
+    this.notices = this.notices.filter((n) => n.id !== id);
+    this.changed();
+  }
+
+  /** The settings of one connection. */
+  configOf(key: ConnKey | undefined): ConnectionConfig {
+    return (key === undefined ? undefined : this.overrides.get(key)) ?? this.defaults;
+  }
+
+  table(key: ConnKey): FrameTable {
+    let t = this.tables.get(key);
+    if (t === undefined) {
+      t = new FrameTable();
+      this.tables.set(key, t);
+    }
+    return t;
+  }
+
+  /** Total frames cut per direction over all connections. */
+  frameTotals(): Record<Direction, number> {
+    const out = { c2s: 0, s2c: 0 };
+    for (const t of this.tables.values()) {
+      out.c2s += t.frameCount("c2s");
+      out.s2c += t.frameCount("s2c");
+    }
+    return out;
+  }
+
+  // ---- actions -------------------------------------------------------------
+
+  /** Opens a TCP connection through the bridge; the answer shows in `connect`. */
+  connectTo(target: string): void {
+    const req = this.options.client.nextReq();
+    if (!this.options.client.send({ type: "connect", req, target, echo: true })) {
+      this.connect = {
+        state: "failed",
+        target,
+        code: "NO_BRIDGE",
+        text: "the bridge is not connected",
+      };
+    } else this.connect = { state: "pending", target, req };
+    this.changed();
+  }
+
+  /** Closes a connection this page opened. */
+  disconnect(key: ConnKey): void {
+    const c = this.store.get(key);
+    if (c !== undefined && c.info?.source === "session")
+      this.options.client.send({ type: "close", conn: c.conn });
+  }
+
+  /** Sends bytes on a connection this page opened; false when it cannot be sent. */
+  sendBytes(key: ConnKey, bytes: Uint8Array): boolean {
+    const c = this.store.get(key);
+    if (c === undefined || c.info?.source !== "session" || c.closed !== undefined) return false;
+    return this.options.client.sendChunk(c.conn, bytes);
+  }
+
+  attach(tap: string): void {
+    this.wanted.taps.add(tap);
+    this.request("attach", tap);
+  }
+
+  openCapture(name: string): void {
+    this.wanted.captures.add(name);
+    this.request("open-capture", name);
+  }
+
+  /** Stops a tap or capture view (its connections stay). */
+  closeView(view: number): void {
+    const v = this.views.get(view);
+    if (v === undefined) return;
+    if (v.kind === "tap") this.wanted.taps.delete(v.name);
+    else this.wanted.captures.delete(v.name);
+    this.options.client.send({ type: "close-view", view });
+  }
+
+  listCaptures(): void {
+    this.options.client.send({ type: "list-captures", req: this.options.client.nextReq() });
+  }
+
+  /** New settings for every connection (`key` undefined) or for one. */
+  configure(config: ConnectionConfig, key?: ConnKey): void {
+    if (key === undefined) {
+      this.defaults = config;
+      this.overrides.clear();
+    } else this.overrides.set(key, config);
+    this.options.worker.postMessage({
+      type: "configure",
+      scope: key === undefined ? { kind: "all" } : { kind: "connection", conn: key },
+      config,
+    });
+    this.selection.keepAcrossReframe(key);
+    this.changed();
+  }
+
+  /** Adds .proto files (a file of the same name is replaced) and loads the whole set. */
+  addProtoFiles(files: readonly ProtoFile[]): void {
+    const names = new Set(files.map((f) => f.name));
+    this.protoFiles = [...this.protoFiles.filter((f) => !names.has(f.name)), ...files];
+    this.postSchemas();
+  }
+
+  removeProtoFile(name: string): void {
+    this.protoFiles = this.protoFiles.filter((f) => f.name !== name);
+    this.postSchemas();
+  }
+
+  /** Follow the newest conversation (or stop). */
+  setFollowNewest(on: boolean): void {
+    this.followNewest = on;
+    const keys = this.store.keys();
+    const newest = keys[keys.length - 1];
+    if (on && newest !== undefined) this.selection.selectConversation(newest, true);
+    this.changed();
+  }
+
+  /** Forgets every connection that has closed. */
+  clearClosed(): void {
+    const gone = this.store.keys().filter((k) => this.store.get(k)?.closed !== undefined);
+    this.store.remove(gone);
+    for (const k of gone) this.tables.delete(k);
+    this.options.worker.postMessage({ type: "forget", conns: gone });
+    this.selection.forget(new Set(gone));
+    this.changed();
+  }
+
+  // ---- inputs ----------------------------------------------------------------
+
+  /** Asks the bridge for a tap or a capture; the answer (`view`) is matched by its request number. */
+  request(kind: "attach" | "open-capture", name: string): void {
+    const req = this.options.client.nextReq();
+    this.requests.set(req, { kind, name });
+    const sent =
+      kind === "attach"
+        ? this.options.client.send({ type: "attach", req, tap: name })
+        : this.options.client.send({ type: "open-capture", req, name, follow: true });
+    if (!sent) this.requests.delete(req);
+  }
+
+  private postSchemas(): void {
+    this.options.worker.postMessage({
+      type: "schemas",
+      req: ++this.schemaReq,
+      files: this.protoFiles,
+    });
+  }
+
+  /** A direction ended (FIN or close): the worker reports a frame left open. */
+  endStream(key: ConnKey, dir: Direction, time: number): void {
+    const c = this.store.get(key);
+    if (c === undefined || c[dir].endedAt !== null) return;
+    c[dir].endedAt = time;
+    if (this.outbox.length > 0)
+      this.options.worker.postMessage({ type: "chunks", items: this.outbox.splice(0) });
+    this.options.worker.postMessage({ type: "end", conn: key, dir });
+  }
+
+  private fromWorker(msg: WorkerToUi): void {
+    switch (msg.type) {
+      case "reset":
+        this.table(msg.conn).reset(msg.generation);
+        this.selection.reset(msg.conn);
+        break;
+      case "rows":
+        for (const b of msg.batches) {
+          if (this.store.get(b.conn) === undefined) continue;
+          if (this.table(b.conn).append(b)) this.selection.rowsAdded(b.conn);
+        }
+        break;
+      case "schemas":
+        if (msg.req !== this.schemaReq) return;
+        this.schemas = msg.status;
+        if (msg.status.ok) this.schemaTypes = msg.status.types;
+        break;
+      case "detail":
+        this.selection.detailArrived(msg);
+        break;
+      case "notice":
+        this.notice("framing", msg.text);
+        return;
+    }
+    this.changed();
+  }
+}
