@@ -70,6 +70,26 @@ export interface Frame {
   readonly info: FrameInfo | undefined;
 }
 
+/**
+ * The one constructor of frames: a class with fixed fields, which V8 allocates
+ * faster than an object literal on the hot path. Instances are plain data
+ * (no methods), so they survive structured cloning as the same shape.
+ */
+export class FrameRecord implements Frame {
+  constructor(
+    readonly index: number,
+    readonly start: number,
+    readonly end: number,
+    readonly headStart: number,
+    readonly headEnd: number,
+    readonly payloadStart: number,
+    readonly payloadEnd: number,
+    readonly firstChunk: number,
+    readonly endChunk: number,
+    readonly info: FrameInfo | undefined,
+  ) {}
+}
+
 export function frameSpan(frame: Frame): Span {
   return [frame.start, frame.end];
 }

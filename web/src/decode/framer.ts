@@ -1,4 +1,4 @@
-import type { Frame, FrameInfo } from "./frame.js";
+import { FrameRecord, type Frame, type FrameInfo } from "./frame.js";
 import type { Issue } from "./issue.js";
 
 /** What one `push` or `end` completed, in stream order. */
@@ -133,18 +133,20 @@ export abstract class FramerBase implements Framer {
       last >= this.chunkStart && last < this.chunkEnd
         ? this.chunkIndex + 1
         : this.chunkAt(last) + 1;
-    this.frames.push({
-      index: this.nextIndex++,
-      start,
-      end,
-      headStart,
-      headEnd,
-      payloadStart,
-      payloadEnd,
-      firstChunk,
-      endChunk,
-      info,
-    });
+    this.frames.push(
+      new FrameRecord(
+        this.nextIndex++,
+        start,
+        end,
+        headStart,
+        headEnd,
+        payloadStart,
+        payloadEnd,
+        firstChunk,
+        endChunk,
+        info,
+      ),
+    );
   }
 
   protected report(issue: Issue): void {

@@ -1,3 +1,4 @@
+import { FrameRecord } from "./frame.js";
 import { FramerBase } from "./framer.js";
 import { makeIssue } from "./issue.js";
 import type { LengthSpec } from "./spec.js";
@@ -121,18 +122,20 @@ export class LengthDelimitedFramer extends FramerBase {
       const dataStart = s + skip;
       const dataEnd = dataStart + len;
       if (len < 0 || dataEnd < s + headLen || dataEnd > base + n) break;
-      frames.push({
-        index: idx++,
-        start: s,
-        end: dataEnd,
-        headStart: s + offset,
-        headEnd: s + offset + size,
-        payloadStart: dataStart,
-        payloadEnd: dataEnd,
-        firstChunk: ci,
-        endChunk: ci + 1,
-        info: undefined,
-      });
+      frames.push(
+        new FrameRecord(
+          idx++,
+          s,
+          dataEnd,
+          s + offset,
+          s + offset + size,
+          dataStart,
+          dataEnd,
+          ci,
+          ci + 1,
+          undefined,
+        ),
+      );
       i = dataEnd - base;
     }
     this.nextIndex = idx;
