@@ -153,7 +153,17 @@ export async function createBridge(options: BridgeOptions = {}): Promise<Bridge>
 
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on("error", (err) => log(`framescope: upgrade socket: ${err.message}`));
-    const url = new URL(req.url ?? "/", "http://bridge.invalid");
+    // A request target like "//a:b" is no URL: refuse it, never throw (an uncaught
+    // throw here would stop the bridge).
+    const target = req.url ?? "/";
+    if (
+      !target.startsWith("/") ||
+      target.startsWith("//") ||
+      !URL.canParse(target, "http://bridge.invalid")
+    ) {
+      return refuseUpgrade(socket, 400, "bad request target");
+    }
+    const url = new URL(target, "http://bridge.invalid");
     const refused = checkUpgrade(guard, req, url);
     if (refused !== null) return refuseUpgrade(socket, refused);
     if (sockets.size >= limits.maxSessions) return refuseUpgrade(socket, 503, "too many sessions");

@@ -139,7 +139,13 @@ function inside(base: string, path: string): boolean {
 
 function isMissing(err: unknown): boolean {
   const code = (err as NodeJS.ErrnoException | null)?.code;
-  return code === "ENOENT" || code === "ENOTDIR" || code === "ELOOP" || code === "EACCES";
+  return (
+    code === "ENOENT" ||
+    code === "ENOTDIR" ||
+    code === "ELOOP" ||
+    code === "EACCES" ||
+    code === "ENAMETOOLONG"
+  );
 }
 
 function send(

@@ -138,10 +138,7 @@ class TappedPair {
     upstream.on("connect", () => this.onConnect());
     this.forward(client, upstream, "c2s");
     this.forward(upstream, client, "s2c");
-    for (const s of [client, upstream]) {
-      s.on("timeout", () => this.close("idle"));
-      s.on("close", () => this.onSocketClose());
-    }
+    for (const s of [client, upstream]) s.on("close", () => this.onSocketClose());
   }
 
   close(reason: CloseReason): void {
@@ -166,7 +163,8 @@ class TappedPair {
     clearTimeout(this.connectTimer);
     this.opened = true;
     const { upstream, client } = this;
-    for (const s of [client, upstream]) s.setTimeout(this.ctx.limits.idleTimeoutMs);
+    // No idle timeout: a tap must not change the pair it watches (idle pools and
+    // subscriptions stay open as long as the client and the server keep them).
     this.ctx.recorder.event(this.id, {
       type: "opened",
       conn: this.id,

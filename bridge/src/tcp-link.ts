@@ -37,6 +37,8 @@ export class TcpLink {
   readonly target: string;
   private readonly socket: Socket;
   private opened = false;
+  /** An error was reported: no other answer is owed for a connect that failed. */
+  private errored = false;
   private reason: CloseReason | undefined;
   private full = false;
   private readonly connectTimer: NodeJS.Timeout;
@@ -131,11 +133,14 @@ export class TcpLink {
 
   /** Stops reading from the target (the page is not keeping up). */
   pause(): void {
+    // Paused by the bridge's own backpressure: that is not idleness.
+    this.socket.setTimeout(0);
     this.socket.pause();
   }
 
   /** Reads from the target again. */
   resume(): void {
+    if (this.opened) this.socket.setTimeout(this.ctx.limits.idleTimeoutMs);
     this.socket.resume();
   }
 
@@ -171,6 +176,7 @@ export class TcpLink {
         ? `${(err as NodeJS.ErrnoException).code ?? "error"}: ${err.message}`
         : err.message;
     const time = nowMicros();
+    this.errored = true;
     if (this.opened) this.reason ??= "error";
     this.ctx.recorder.event(this.id, { type: "error", conn: this.id, code, message, time });
     this.sink.error(this, code, message, time, this.opened);
@@ -181,7 +187,19 @@ export class TcpLink {
     clearTimeout(this.graceTimer);
     this.ctx.openConnections--;
     this.setFull(false);
-    if (!this.opened) return;
+    if (!this.opened) {
+      // Closed (by the page, or a limit) before it opened: the page still gets its answer.
+      if (!this.errored) {
+        this.sink.error(
+          this,
+          "CLOSED_BEFORE_OPEN",
+          "closed before the connection was open",
+          nowMicros(),
+          false,
+        );
+      }
+      return;
+    }
     const reason = this.reason ?? "ended";
     const time = nowMicros();
     this.ctx.recorder.event(this.id, { type: "closed", conn: this.id, reason, time });

@@ -73,6 +73,7 @@ export type BridgeErrorCode =
   | "ENETUNREACH"
   | "EPIPE"
   | "SOCKET_ERROR"
+  | "CLOSED_BEFORE_OPEN"
   | "TARGET_NOT_ALLOWED"
   | "BAD_TARGET"
   | "BAD_MESSAGE"
