@@ -28,6 +28,9 @@ export interface SessionHost {
  * mode) and views (captures, taps), streams every read back as a chunk, and
  * applies backpressure both ways. Never throws on what the page sends.
  */
+/** Views (opened captures, attached taps) one page may have open at once: each reads a file. */
+export const MAX_VIEWS_PER_SESSION = 16;
+
 export class Session {
   readonly page: PageSocket;
   private readonly links = new Map<number, TcpLink>();
@@ -44,8 +47,16 @@ export class Session {
     this.page = new PageSocket(
       ws,
       host.ctx.limits.highWaterMark,
-      () => this.links.forEach((l) => l.pause()),
-      () => this.links.forEach((l) => l.resume()),
+      () => {
+        // The page is behind: stop reading from the targets and from the page too
+        // (its sends with echo, and any error replies, would queue up otherwise).
+        this.links.forEach((l) => l.pause());
+        this.readPage();
+      },
+      () => {
+        this.links.forEach((l) => l.resume());
+        this.readPage();
+      },
     );
     ws.on("message", (data, isBinary) => this.onMessage(data, isBinary));
     ws.on("close", () => this.shutdown("session"));
@@ -59,6 +70,15 @@ export class Session {
     for (const link of this.links.values()) link.close(reason, false);
     for (const view of this.views.values()) view.close();
     this.views.clear();
+  }
+
+  /**
+   * Reads from the page only while every target can take more and the page
+   * keeps up with what it is sent: either reason alone pauses the WebSocket.
+   */
+  private readPage(): void {
+    if (this.fullLinks > 0 || this.page.behind) this.page.ws.pause();
+    else this.page.ws.resume();
   }
 
   private onMessage(data: RawData, isBinary: boolean): void {
@@ -122,6 +142,12 @@ export class Session {
     }
     if (m.type === "list-captures") {
       this.page.sendControl({ type: "captures", req: m.req, captures: await views.list() });
+      return;
+    }
+    if (this.views.size >= MAX_VIEWS_PER_SESSION) {
+      this.error("TOO_MANY_VIEWS", `a page may have ${MAX_VIEWS_PER_SESSION} views open at once`, {
+        req: m.req,
+      });
       return;
     }
     const id = this.nextView++;
@@ -220,11 +246,8 @@ export class Session {
   }
 
   private onLinkWritable(full: boolean): void {
-    if (full) {
-      if (this.fullLinks++ === 0) this.page.ws.pause();
-    } else if (--this.fullLinks === 0) {
-      this.page.ws.resume();
-    }
+    this.fullLinks += full ? 1 : -1;
+    this.readPage();
   }
 
   private forget(link: TcpLink): void {

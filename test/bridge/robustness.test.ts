@@ -1,6 +1,7 @@
 import { connect, type Socket } from "node:net";
 import { describe, expect, it } from "vitest";
-import { PageClient, echoServer, httpGet, startBridge } from "./helpers.js";
+import { MAX_VIEWS_PER_SESSION } from "../../bridge/src/session.js";
+import { PageClient, echoServer, httpGet, startBridge, tempDir } from "./helpers.js";
 
 /** Sends a raw HTTP request and returns the status line (or "closed"). */
 function rawStatus(port: number, request: string): Promise<string> {
@@ -93,6 +94,32 @@ describe("bridge robustness", () => {
       client.write("still here");
       expect(await back).toBe("still here");
       client.destroy();
+    } finally {
+      await bridge.close();
+      await echo.close();
+    }
+  });
+
+  it(`a page may have ${MAX_VIEWS_PER_SESSION} views open; one more is refused (each view reads a file)`, async () => {
+    const echo = await echoServer();
+    const bridge = await startBridge({
+      captures: tempDir(),
+      taps: [{ listen: "127.0.0.1:0", target: echo.target, name: "t" }],
+    });
+    try {
+      const page = await PageClient.open(bridge);
+      const answers: string[] = [];
+      for (let k = 0; k <= MAX_VIEWS_PER_SESSION; k++) {
+        const req = page.req();
+        page.send({ type: "attach", req, tap: "t" });
+        const m = await page.waitFor(
+          (x) => (x.type === "view" || x.type === "error") && x.req === req,
+        );
+        answers.push(m.type === "error" ? m.code : m.type);
+      }
+      expect(answers.slice(0, MAX_VIEWS_PER_SESSION).every((a) => a === "view")).toBe(true);
+      expect(answers[MAX_VIEWS_PER_SESSION]).toBe("TOO_MANY_VIEWS");
+      page.close();
     } finally {
       await bridge.close();
       await echo.close();
