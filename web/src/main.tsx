@@ -5,6 +5,7 @@ import { BUNDLED_PROTOS } from "./session/bundled-protos.js";
 import { SessionModel, type WorkerLike } from "./session/session-model.js";
 import type { WorkerToUi } from "./session/worker-protocol.js";
 import { App } from "./ui/App.js";
+import { configFromHash, configToHash } from "./ui/share-link.js";
 import { applyStoredTheme } from "./ui/ThemeToggle.js";
 import "./ui/theme.css";
 
@@ -34,6 +35,19 @@ const model = new SessionModel({
 });
 decodeWorker.onerror = (event) =>
   model.notice("worker", `the decode worker failed: ${event.message}`);
+
+// A shared link's settings (framing specs and message types in the hash) apply from the start,
+// and the hash follows every later change of the settings for all connections.
+const fromLink = configFromHash(location.hash, model.defaults);
+if (fromLink.ok === true) model.defaults = fromLink.config;
+else if (fromLink.ok === false) model.notice("framing", fromLink.error);
+let shared = location.hash.slice(1);
+model.subscribe(() => {
+  const hash = configToHash(model.defaults);
+  if (hash === shared) return;
+  shared = hash;
+  history.replaceState(null, "", `#${hash}`);
+});
 
 applyStoredTheme();
 const root = document.getElementById("root");

@@ -31,8 +31,14 @@ function bridgeText(state: BridgeState, now: number): { text: string; cls: strin
   }
 }
 
-/** The top bar: bridge status, connect / attach / open capture, totals, theme. */
-export function ConnectionBar() {
+/** The top bar: bridge status, connect / attach / open capture, the teaching view switch, totals, theme. */
+export function ConnectionBar({
+  teach = false,
+  onTeach,
+}: {
+  readonly teach?: boolean;
+  readonly onTeach?: (on: boolean) => void;
+}) {
   const model = useSession();
   const [target, setTarget] = useState("");
   const [showCaptures, setShowCaptures] = useState(false);
@@ -150,6 +156,16 @@ export function ConnectionBar() {
         ) : null}
       </div>
       <span className="spacer" />
+      {onTeach === undefined ? null : (
+        <button
+          className={teach ? "toggle on" : "toggle"}
+          onClick={() => onTeach(!teach)}
+          title="why TCP reads are not messages: reads and frames on one byte axis"
+          data-testid="teach-toggle"
+        >
+          {teach ? "back to frames" : "teach: reads vs frames"}
+        </button>
+      )}
       <span className="totals" data-testid="totals">
         <span className="dir-c2s" title="client to server: bytes received, frames cut">
           C→S {formatSize(model.store.totals.c2s)} · {frames.c2s} fr

@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { bytesToBase64, escapeBytes, spacedHex } from "./byte-text.js";
+import { download } from "./ExportPanel.js";
 
 const FORMATS = {
   hex: (b: Uint8Array) => spacedHex(b),
@@ -11,7 +12,7 @@ type Format = keyof typeof FORMATS;
 
 /**
  * Copy the hex view's selection (a dragged range, else the selected field's
- * value, else the selected frame) as hex, base64 or an escaped string.
+ * value, else the selected frame) as hex, base64 or an escaped string, or save it as a file.
  */
 export function CopyButtons(props: {
   readonly get: () => { bytes: Uint8Array; what: string } | undefined;
@@ -42,6 +43,21 @@ export function CopyButtons(props: {
           {f === "hex" ? "copy hex" : f}
         </button>
       ))}
+      <button
+        onClick={() => {
+          const got = props.get();
+          if (got === undefined) {
+            setSaid("select a frame, a field or drag over bytes first");
+            return;
+          }
+          download("framescope-selection.bin", got.bytes, "application/octet-stream");
+          setSaid(`saved ${got.what} (${got.bytes.length} B)`);
+        }}
+        data-testid="save-bytes"
+        title="save the selected bytes as a file"
+      >
+        save .bin
+      </button>
       <span className="muted said" aria-live="polite">
         {said}
       </span>

@@ -1,0 +1,93 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { hexToBytes } from "../../web/src/decode/hex.js";
+import { frameLayout, playFramer, rechunk } from "../../web/src/decode/framer-steps.js";
+import { parseFramingSpec } from "../../web/src/decode/spec.js";
+
+const spec = (text: string) => {
+  const r = parseFramingSpec(text);
+  if (!r.ok) throw new Error(r.error);
+  return r.spec;
+};
+
+/** Two 4-byte-length frames: "ab" then "cde" (6 + 7 bytes). */
+const TWO = hexToBytes("000000026162" + "00000003636465");
+const cut = (bytes: Uint8Array, at: readonly number[]): Uint8Array[] => {
+  const out: Uint8Array[] = [];
+  let from = 0;
+  for (const c of [...at, bytes.length]) {
+    out.push(bytes.subarray(from, c));
+    from = c;
+  }
+  return out;
+};
+
+describe("playFramer", () => {
+  it("head split after 2 bytes, then payload short by 1, then the rest", () => {
+    const play = playFramer(spec("length"), cut(TWO, [2, 5, 9]));
+    expect(play.steps.map((s) => s.text)).toEqual([
+      "head: 2 of 4 bytes",
+      "payload: need 1 more byte",
+      "frame 0 complete; head: 3 of 4 bytes",
+      "frame 1 complete",
+    ]);
+    expect(play.steps[0]?.waiting).toEqual([0, 2]);
+    expect(play.steps[0]?.needed).toEqual([2, 4]);
+    expect(play.steps[1]?.needed).toEqual([5, 6]);
+    expect(play.steps.map((s) => s.framesDone)).toEqual([0, 0, 1, 2]);
+  });
+
+  it("two frames in one read", () => {
+    const play = playFramer(spec("length"), [TWO]);
+    expect(play.steps.map((s) => s.text)).toEqual(["frames 0–1 complete"]);
+  });
+
+  it("a delimiter not yet seen, and a stream that ends mid-frame", () => {
+    const play = playFramer(spec("delim:sep=0d0a"), [hexToBytes("6162"), hexToBytes("0d0a63")]);
+    expect(play.steps.map((s) => s.text)).toEqual([
+      "2 bytes read, no end of the frame yet",
+      expect.any(String) as unknown as string,
+    ]);
+    expect(play.steps[1]?.text).toMatch(/^frame 0 complete; stopped at byte 4: stream ended/);
+  });
+
+  it("a fatal head stops the framer", () => {
+    const play = playFramer(spec("length:max=4"), [hexToBytes("00"), hexToBytes("000009aa")]);
+    expect(play.steps[0]?.text).toBe("head: 1 of 4 bytes");
+    expect(play.steps[1]?.text).toMatch(/^stopped at byte 0: /);
+  });
+});
+
+describe("rechunk", () => {
+  it.each(["one-byte", "random", "segments", "coalesced"] as const)(
+    "%s keeps every byte and the frames",
+    (how) => {
+      const bytes = new Uint8Array(4000).map((_, i) => (i % 7 === 0 ? 0 : i & 0xff));
+      const chunks = rechunk(bytes, how, 7);
+      expect(Buffer.concat(chunks).equals(Buffer.from(bytes))).toBe(true);
+      if (how === "one-byte") expect(chunks.length).toBe(4000);
+      if (how === "segments") expect(chunks.map((c) => c.length)).toEqual([1460, 1460, 1080]);
+      if (how === "coalesced") expect(chunks.length).toBe(1);
+      if (how === "random") expect(chunks.every((c) => c.length >= 1 && c.length <= 64)).toBe(true);
+    },
+  );
+
+  it("frames are the same however the bytes are cut (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.uint8Array({ maxLength: 40 }), { maxLength: 8 }),
+        fc.integer({ min: 1, max: 1000 }),
+        (payloads, seed) => {
+          const bytes = Buffer.concat(
+            payloads.map((p) => Buffer.concat([Buffer.from([0, 0, 0, p.length]), p])),
+          );
+          const whole = frameLayout(playFramer(spec("length"), [bytes]).frames);
+          for (const how of ["one-byte", "random", "segments"] as const)
+            expect(frameLayout(playFramer(spec("length"), rechunk(bytes, how, seed)).frames)).toBe(
+              whole,
+            );
+        },
+      ),
+    );
+  });
+});

@@ -1,0 +1,80 @@
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  launchBrowser,
+  openPage,
+  screenshot,
+  startBridge,
+  type OpenedPage,
+  type RunningBridge,
+} from "./harness.js";
+
+/** Polls for up to this long for traffic to show. */
+const LIVE_MS = 20_000;
+
+describe("the composer, in Chromium, on a connection to the demo kv server", () => {
+  let browser: Browser;
+  let bridge: RunningBridge;
+  let p: OpenedPage;
+
+  beforeAll(async () => {
+    bridge = await startBridge({ demoIntervalSeconds: 60 });
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await p?.close();
+    await browser?.close();
+    await bridge?.stop();
+  });
+
+  it("checks JSON per field, previews the framed bytes and gets the CommandResponse decoded", async () => {
+    p = await openPage(browser, bridge.url);
+    const page = p.page;
+    await expect.poll(() => page.getByTestId("bridge-state").innerText()).toBe("bridge connected");
+    await page.getByTestId("target").fill(bridge.demo ?? "");
+    await page.getByTestId("connect").click();
+    await expect
+      .poll(() => page.getByTestId("connect-status").innerText())
+      .toBe(`connected to ${bridge.demo ?? ""}`);
+    await page.getByLabel("Input as").selectOption("json");
+    await expect
+      .poll(() => page.getByTestId("compose-type").inputValue())
+      .toBe("abi.CommandRequest");
+    // A wrong field is named with its path, and nothing can be sent.
+    await page.getByTestId("send-input").fill('{"hget":{"table":7,"key":"alice"}}');
+    await expect
+      .poll(() => page.getByTestId("compose-errors").innerText())
+      .toBe("hget.table: a string is expected");
+    expect(await page.getByTestId("send").isDisabled()).toBe(true);
+    // The right one: 4-byte length head (16) then the 16-byte message.
+    await page.getByTestId("send-input").fill('{"hget":{"table":"users","key":"alice"}}');
+    const preview = page.getByTestId("compose-preview");
+    await expect.poll(() => preview.locator(".c").count()).toBe(20);
+    expect(await preview.locator(".c.head").allInnerTexts()).toEqual(["00", "00", "00", "10"]);
+    expect(await preview.locator(".c.payload").count()).toBe(16);
+    // Two frames in one write, split over three writes 50 ms apart.
+    await page.getByTestId("compose-copies").fill("2");
+    await page.getByTestId("compose-writes").fill("3");
+    await expect.poll(() => preview.locator(".c").count()).toBe(40);
+    expect(await preview.locator(".c.wstart").count()).toBe(2);
+    await screenshot(page, "composer-preview");
+    await page.getByTestId("send").click();
+    const rows = page.locator(".frame-rows .frow");
+    await expect.poll(() => rows.count(), { timeout: LIVE_MS }).toBe(4);
+    const c2s = page.locator('.frame-rows .frow[data-dir="c2s"]');
+    const s2c = page.locator('.frame-rows .frow[data-dir="s2c"]');
+    expect(await c2s.allInnerTexts()).toEqual([
+      expect.stringMatching(/CommandRequest hget \{table: "users", key: "alice"\}/),
+      expect.stringMatching(/CommandRequest hget \{table: "users", key: "alice"\}/),
+    ]);
+    expect(await s2c.first().innerText()).toMatch(
+      /CommandResponse status: 200, values: \{string: "Alice Liddell"\}/,
+    );
+    // The history resends the same writes.
+    await page.getByRole("button", { name: "resend" }).click();
+    await expect.poll(() => c2s.count(), { timeout: LIVE_MS }).toBe(4);
+    await screenshot(page, "composer-sent");
+    expect(p.errors()).toEqual([]);
+  });
+});

@@ -1,0 +1,83 @@
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  launchBrowser,
+  openPage,
+  screenshot,
+  startBridge,
+  type OpenedPage,
+  type RunningBridge,
+} from "./harness.js";
+
+const LIVE_MS = 20_000;
+
+describe("a share link, in Chromium", () => {
+  let browser: Browser;
+  let bridge: RunningBridge;
+  const pages: OpenedPage[] = [];
+
+  beforeAll(async () => {
+    bridge = await startBridge();
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    for (const p of pages) await p.close();
+    await browser?.close();
+    await bridge?.stop();
+  });
+
+  it("the hash follows the settings, and opening that link reproduces the view", async () => {
+    const first = await openPage(browser, bridge.url);
+    pages.push(first);
+    await expect
+      .poll(() => first.page.getByTestId("bridge-state").innerText())
+      .toBe("bridge connected");
+    await first.page.getByTestId("preset-both").selectOption("fixed12");
+    await expect.poll(() => new URL(first.page.url()).hash).toMatch(/c2s=fixed%3Asize%3D12/);
+    const link = first.page.url();
+    expect(new URL(link).hash).toMatch(/s2c=fixed%3Asize%3D12&s2c\.msg=/);
+
+    const second = await openPage(browser, link);
+    pages.push(second);
+    const page = second.page;
+    await expect.poll(() => page.getByTestId("spec-both").inputValue()).toBe("fixed:size=12");
+    const sizes = page.locator(".frame-rows .frow .col-size");
+    await expect.poll(() => sizes.count(), { timeout: LIVE_MS }).toBeGreaterThan(2);
+    const texts = await sizes.allInnerTexts();
+    expect(texts.filter((s) => s !== "").every((s) => s === "12 B")).toBe(true);
+    for (const d of ["c2s", "s2c"])
+      expect(await page.getByTestId(`type-${d}`).inputValue()).toBe(
+        await first.page.getByTestId(`type-${d}`).inputValue(),
+      );
+    await screenshot(page, "share-link-opened");
+    expect([...first.errors(), ...second.errors()]).toEqual([]);
+  });
+
+  it("a link's message types apply", async () => {
+    const p = await openPage(
+      browser,
+      `${bridge.url}#c2s.msg=abi.CommandResponse&s2c.msg=abi.CommandRequest`,
+    );
+    pages.push(p);
+    const page = p.page;
+    const rows = page.locator('.frame-rows .frow[data-dir="c2s"]', { hasText: "CommandResponse" });
+    await expect.poll(() => rows.count(), { timeout: LIVE_MS }).toBeGreaterThan(0);
+    expect(await page.getByTestId("spec-both").inputValue()).toBe(
+      "length:mask=7fffffff,gzip=80000000",
+    );
+    expect(p.errors()).toEqual([]);
+  });
+
+  it("a link with an invalid spec says so and keeps the defaults", async () => {
+    const p = await openPage(browser, `${bridge.url}#c2s=fixed%3Asize%3D0`);
+    pages.push(p);
+    await expect
+      .poll(() => p.page.getByTestId("spec-both").inputValue())
+      .toBe("length:mask=7fffffff,gzip=80000000");
+    await expect
+      .poll(() => p.page.locator("body").innerText())
+      .toMatch(/c2s framing in the link: /);
+    expect(p.pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,129 @@
+/**
+ * The page's connections as a capture file (the bridge's format, see
+ * capture-format.ts), and a capture file's records played into the page as if
+ * a capture view had replayed them. Connections are numbered 1..n in the file,
+ * in the page's order; records are ordered by time (opened first, then chunks
+ * and ends), as the bridge writes them.
+ */
+import type { Direction, RecordedEvent } from "./bridge-protocol.js";
+import type { CaptureStore, StoredConnection } from "./capture-store.js";
+import {
+  encodeCaptureHead,
+  encodeChunkRecord,
+  encodeEventRecord,
+  readCapture,
+} from "./capture-format.js";
+import type { ConnKey } from "./worker-protocol.js";
+
+interface Timed {
+  readonly time: number;
+  readonly order: number;
+  readonly bytes: Uint8Array;
+}
+
+function recordsOf(c: StoredConnection, id: number, out: Timed[]): void {
+  const info = c.info;
+  const first = Math.min(
+    info?.openedAt ?? Infinity,
+    c.c2s.chunk(0)?.time ?? Infinity,
+    c.s2c.chunk(0)?.time ?? Infinity,
+  );
+  const opened = Number.isFinite(first) ? first : 0;
+  const event: RecordedEvent = {
+    type: "opened",
+    conn: id,
+    source: info?.source ?? "tap",
+    ...(info?.tap === undefined ? {} : { tap: info.tap }),
+    target: info?.target ?? "unknown:0",
+    local: info?.local ?? { address: "0.0.0.0", port: 0 },
+    remote: info?.remote ?? { address: "0.0.0.0", port: 0 },
+    ...(info?.client === undefined ? {} : { client: info.client }),
+    time: opened,
+  };
+  out.push({ time: opened, order: 0, bytes: encodeEventRecord(event) });
+  for (const dir of ["c2s", "s2c"] as const) {
+    const s = c[dir];
+    for (let i = 0; i < s.chunkCount; i++) {
+      const ch = s.chunk(i);
+      if (ch !== undefined)
+        out.push({ time: ch.time, order: 1, bytes: encodeChunkRecord(id, dir, ch.time, ch.bytes) });
+    }
+    if (s.endedAt !== null && c.closed === undefined)
+      out.push({
+        time: s.endedAt,
+        order: 2,
+        bytes: encodeEventRecord({ type: "fin", conn: id, dir, time: s.endedAt }),
+      });
+  }
+  if (c.closed !== undefined)
+    out.push({
+      time: c.closed.time,
+      order: 3,
+      bytes: encodeEventRecord({
+        type: "closed",
+        conn: id,
+        reason: c.closed.reason,
+        time: c.closed.time,
+      }),
+    });
+}
+
+/** The capture file of `keys` (default: every connection), created at `created` (µs since the epoch). */
+export function exportCapture(
+  store: CaptureStore,
+  created: number,
+  keys: readonly ConnKey[] = store.keys(),
+): Uint8Array {
+  const timed: Timed[] = [];
+  keys.forEach((k, i) => {
+    const c = store.get(k);
+    if (c !== undefined) recordsOf(c, i + 1, timed);
+  });
+  // Stable: equal times keep opened < chunks < fin < closed, and each stream's chunk order.
+  timed.sort((a, b) => a.time - b.time || a.order - b.order);
+  const parts = [encodeCaptureHead(created), ...timed.map((t) => t.bytes)];
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** What a capture file holds, to play into the page. */
+export type ImportPlan =
+  | {
+      readonly ok: true;
+      readonly events: readonly (
+        | { readonly kind: "event"; readonly event: RecordedEvent }
+        | {
+            readonly kind: "chunk";
+            readonly conn: number;
+            readonly dir: Direction;
+            readonly time: number;
+            readonly bytes: Uint8Array;
+          }
+      )[];
+      /** Why reading stopped early, when the file ends in a damaged record. */
+      readonly tail: string | undefined;
+    }
+  | { readonly ok: false; readonly error: string };
+
+/** Reads a capture file for import; a torn tail is reported and everything before it kept. */
+export function planImport(bytes: Uint8Array): ImportPlan {
+  const r = readCapture(bytes);
+  if (!r.ok) return { ok: false, error: `${r.error}: ${r.text}` };
+  return {
+    ok: true,
+    events: r.records.map((x) =>
+      x.kind === "event"
+        ? { kind: "event" as const, event: x.event }
+        : { kind: "chunk" as const, conn: x.conn, dir: x.dir, time: x.time, bytes: x.bytes },
+    ),
+    tail:
+      r.tail === null
+        ? undefined
+        : `${r.tail.size} unreadable bytes at offset ${r.tail.offset} (${r.tail.reason}) were skipped`,
+  };
+}

@@ -1,0 +1,249 @@
+import { useMemo, useState } from "react";
+import { frameLayout, playFramer, rechunk, type Rechunk } from "../decode/framer-steps.js";
+import { parseFramingSpec } from "../decode/spec.js";
+import type { Direction } from "../session/bridge-protocol.js";
+import { lessons, type Lesson } from "./lessons.js";
+import { TeachLanes } from "./TeachLanes.js";
+import { useSession } from "./use-session.js";
+
+/** Bytes of a live stream the teaching view plays at most (from its start). */
+const STREAM_MAX = 4096;
+
+type Chunking = "delivered" | Rechunk;
+
+const CHUNKINGS: readonly { value: Chunking; label: string }[] = [
+  { value: "delivered", label: "as TCP delivered them" },
+  { value: "one-byte", label: "1-byte reads" },
+  { value: "random", label: "random sizes (1–64 B)" },
+  { value: "segments", label: "1460-byte segments" },
+  { value: "coalesced", label: "all coalesced in one read" },
+];
+
+interface Source {
+  readonly title: string;
+  readonly spec: string;
+  readonly chunks: readonly Uint8Array[];
+  readonly messageEnds: readonly number[] | undefined;
+  readonly text: string;
+}
+
+function join(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/**
+ * "Why TCP reads are not messages": one stream (a ready lesson or a stream of
+ * the selected conversation) on a byte axis with lanes for the reads and the
+ * frames the real framer cut, stepped read by read with the framer's state in
+ * words, and re-chunked to show the frames do not change.
+ */
+export function TeachingView() {
+  const model = useSession();
+  const all = useMemo(() => lessons(), []);
+  const [sourceId, setSourceId] = useState<string>(all[0]?.id ?? "");
+  const [specText, setSpecText] = useState<string | undefined>(undefined);
+  const [chunking, setChunking] = useState<Chunking>("delivered");
+  const [seed, setSeed] = useState(1);
+  const [step, setStep] = useState(0);
+
+  const key = model.selection.conn;
+  const conn = key === undefined ? undefined : model.store.get(key);
+  const source = ((): Source | undefined => {
+    const lesson: Lesson | undefined = all.find((l) => l.id === sourceId);
+    if (lesson !== undefined) return { ...lesson, messageEnds: lesson.messageEnds };
+    const dir = sourceId === "stream-c2s" ? "c2s" : sourceId === "stream-s2c" ? "s2c" : undefined;
+    if (dir === undefined || conn === undefined) return undefined;
+    return streamSource(conn[dir], dir, model.configOf(key)[dir].framing, conn.conn);
+  })();
+  const specString = specText ?? source?.spec ?? "";
+  const spec = parseFramingSpec(specString);
+  const bytes = useMemo(() => join(source?.chunks ?? []), [source?.chunks]);
+  const chunks = useMemo(
+    () => (chunking === "delivered" ? (source?.chunks ?? []) : rechunk(bytes, chunking, seed)),
+    [chunking, source?.chunks, bytes, seed],
+  );
+  const play = useMemo(() => {
+    const s = parseFramingSpec(specString);
+    return s.ok ? playFramer(s.spec, chunks) : undefined;
+  }, [specString, chunks]);
+  const delivered = source?.chunks;
+  const asDelivered = useMemo(() => {
+    const s = parseFramingSpec(specString);
+    return s.ok && delivered !== undefined ? playFramer(s.spec, delivered) : undefined;
+  }, [specString, delivered]);
+
+  const steps = play?.steps ?? [];
+  const at = Math.max(0, Math.min(step, steps.length - 1));
+  const current = steps[at];
+  const same =
+    play !== undefined &&
+    asDelivered !== undefined &&
+    frameLayout(play.frames) === frameLayout(asDelivered.frames);
+
+  const pick = (id: string): void => {
+    setSourceId(id);
+    setSpecText(undefined);
+    setStep(0);
+  };
+
+  return (
+    <section className="panel teach" aria-label="Teaching view" data-testid="teach">
+      <div className="toolbar">
+        <h2>Why TCP reads are not messages</h2>
+        <select
+          value={sourceId}
+          onChange={(e) => pick(e.target.value)}
+          aria-label="Lesson or stream"
+          data-testid="teach-source"
+        >
+          <optgroup label="lessons">
+            {all.map((l) => (
+              <option key={l.id} value={l.id}>
+                {l.title}
+              </option>
+            ))}
+          </optgroup>
+          <optgroup label="the selected conversation">
+            <option value="stream-c2s" disabled={conn === undefined}>
+              C→S stream
+            </option>
+            <option value="stream-s2c" disabled={conn === undefined}>
+              S→C stream
+            </option>
+          </optgroup>
+        </select>
+      </div>
+      {source === undefined ? (
+        <p className="empty">Pick a conversation first, or a lesson.</p>
+      ) : (
+        <div className="teach-body">
+          <p className="lesson-text">{source.text}</p>
+          <div className="teach-controls">
+            <label>
+              framing{" "}
+              <input
+                className={spec.ok ? "spec" : "spec invalid"}
+                value={specText ?? source.spec}
+                onChange={(e) => {
+                  setSpecText(e.target.value);
+                  setStep(0);
+                }}
+                title={spec.ok ? "" : spec.error}
+                aria-label="Framing spec to play"
+                data-testid="teach-spec"
+              />
+            </label>
+            <label>
+              reads{" "}
+              <select
+                value={chunking}
+                onChange={(e) => {
+                  setChunking(e.target.value as Chunking);
+                  setStep(0);
+                }}
+                aria-label="Re-chunk the bytes"
+                data-testid="teach-rechunk"
+              >
+                {CHUNKINGS.map((c) => (
+                  <option key={c.value} value={c.value}>
+                    {c.label}
+                  </option>
+                ))}
+              </select>
+            </label>
+            {chunking === "random" ? (
+              <button type="button" onClick={() => setSeed(seed + 1)} title="other random sizes">
+                reshuffle
+              </button>
+            ) : null}
+            <span className={same ? "ok" : "bad"} data-testid="teach-same">
+              {play === undefined
+                ? spec.ok
+                  ? ""
+                  : spec.error
+                : `${play.frames.length} frames from ${chunks.length} read${chunks.length === 1 ? "" : "s"}: ${
+                    same ? "the same frames as the reads TCP delivered" : "frames differ"
+                  }`}
+            </span>
+          </div>
+          <div className="teach-step">
+            <button type="button" onClick={() => setStep(0)} disabled={at === 0}>
+              first
+            </button>
+            <button
+              type="button"
+              onClick={() => setStep(at - 1)}
+              disabled={at === 0}
+              data-testid="teach-prev"
+            >
+              ◀ read
+            </button>
+            <span data-testid="teach-at">
+              read {steps.length === 0 ? 0 : at + 1} of {steps.length}
+            </span>
+            <button
+              type="button"
+              onClick={() => setStep(at + 1)}
+              disabled={at >= steps.length - 1}
+              data-testid="teach-next"
+            >
+              read ▶
+            </button>
+            <button
+              type="button"
+              onClick={() => setStep(steps.length - 1)}
+              disabled={at >= steps.length - 1}
+            >
+              last
+            </button>
+            <strong className="teach-state" data-testid="teach-state">
+              {current === undefined
+                ? ""
+                : `after bytes [${current.chunk[0]}, ${current.chunk[1]}): ${current.text}`}
+            </strong>
+          </div>
+          <TeachLanes
+            bytes={bytes}
+            play={play}
+            at={at}
+            chunkCount={chunks.length}
+            messageEnds={source.messageEnds}
+          />
+        </div>
+      )}
+    </section>
+  );
+}
+
+function streamSource(
+  stream: {
+    readonly chunkCount: number;
+    chunk(i: number): { readonly bytes: Uint8Array; readonly offset: number } | undefined;
+  },
+  dir: Direction,
+  framing: string,
+  conn: number,
+): Source {
+  const chunks: Uint8Array[] = [];
+  let n = 0;
+  for (let i = 0; i < stream.chunkCount && n < STREAM_MAX; i++) {
+    const c = stream.chunk(i);
+    if (c === undefined) break;
+    const part = c.bytes.subarray(0, STREAM_MAX - n);
+    chunks.push(part);
+    n += part.length;
+  }
+  return {
+    title: `connection #${conn} ${dir}`,
+    spec: framing,
+    chunks,
+    messageEnds: undefined,
+    text: `Connection #${conn}, ${dir === "c2s" ? "client to server" : "server to client"}: the reads as the bridge received them${n >= STREAM_MAX ? ` (the first ${STREAM_MAX} bytes)` : ""}.`,
+  };
+}
