@@ -107,9 +107,11 @@ export async function benchBridge(): Promise<Row[]> {
       `  bulk: 64 KiB sends; msg/s: 100-byte messages, ${WINDOW} in flight; rtt: one in flight`,
     );
     console.log(`  best of ${ROUNDS} rounds, ${seconds} s; relays run as child processes`);
+    const loadAfter = loadText();
+    const busy = Math.max(Number(load0), Number(loadAfter)) > availableParallelism();
     console.log(
-      `  load average before / after: ${load0} / ${loadText()} on ${availableParallelism()} cores ` +
-        "(above the core count, other processes took CPU from the bench)",
+      `  load average before / after: ${load0} / ${loadAfter} on ${availableParallelism()} cores` +
+        (busy ? " (above the core count: other processes took CPU from the bench)" : ""),
     );
     console.log(
       "  targets: up >= 2x websockify, msg/s >= 8x websockify, down >= 0.9x proxy hop, " +
