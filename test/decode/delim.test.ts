@@ -5,11 +5,11 @@ import type { DelimSpec } from "../../web/src/decode/spec.js";
 import {
   brief,
   comparable,
+  describeFramerRows,
   hexToBytes,
   runFramer,
   spans,
   splitAt,
-  standardChunkings,
 } from "./helpers.js";
 
 const delim = (sepHex: string, max = 65536): DelimSpec => ({
@@ -103,17 +103,11 @@ const rows: Row[] = [
   },
 ];
 
-describe("delim framing: spans and issues", () => {
-  for (const row of rows) {
-    describe(row.name, () => {
-      it.each(standardChunkings(hexToBytes(row.hex)))("$name", ({ chunks }) => {
-        const out = runFramer(new DelimFramer(delim(row.sep, row.max)), chunks);
-        expect(out.frames.map(spans)).toEqual(row.frames);
-        expect(out.issues.map(brief)).toEqual(row.issues);
-      });
-    });
-  }
-});
+describeFramerRows(
+  "delim framing: spans and issues",
+  rows,
+  (row) => new DelimFramer(delim(row.sep, row.max)),
+);
 
 describe("delim framing: when issues appear", () => {
   it("FRAME_TOO_LARGE comes with the (max + 1)th payload byte, not later", () => {

@@ -1,15 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { FixedFramer } from "../../web/src/decode/fixed.js";
-import {
-  brief,
-  comparable,
-  hexToBytes,
-  runFramer,
-  spans,
-  splitAt,
-  standardChunkings,
-} from "./helpers.js";
+import { comparable, describeFramerRows, hexToBytes, runFramer, splitAt } from "./helpers.js";
 
 interface Row {
   name: string;
@@ -58,17 +50,11 @@ const rows: Row[] = [
   { name: "empty stream", size: 4, hex: "", frames: [], issues: [] },
 ];
 
-describe("fixed framing: spans and issues", () => {
-  for (const row of rows) {
-    describe(row.name, () => {
-      it.each(standardChunkings(hexToBytes(row.hex)))("$name", ({ chunks }) => {
-        const out = runFramer(new FixedFramer({ kind: "fixed", size: row.size }), chunks);
-        expect(out.frames.map(spans)).toEqual(row.frames);
-        expect(out.issues.map(brief)).toEqual(row.issues);
-      });
-    });
-  }
-});
+describeFramerRows(
+  "fixed framing: spans and issues",
+  rows,
+  (row) => new FixedFramer({ kind: "fixed", size: row.size }),
+);
 
 describe("fixed framing: chunk indices", () => {
   it("frame split after 1 byte spans two chunks; the next lies in the second", () => {

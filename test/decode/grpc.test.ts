@@ -5,11 +5,11 @@ import type { GrpcSpec } from "../../web/src/decode/spec.js";
 import {
   brief,
   comparable,
+  describeFramerRows,
   hexToBytes,
   runFramer,
   spans,
   splitAt,
-  standardChunkings,
 } from "./helpers.js";
 
 const grpc = (max = 4 * 1024 * 1024): GrpcSpec => ({ kind: "grpc", max });
@@ -69,24 +69,20 @@ const rows: Row[] = [
   },
 ];
 
-describe("grpc framing: spans and issues", () => {
-  for (const row of rows) {
-    describe(row.name, () => {
-      it.each(standardChunkings(hexToBytes(row.hex)))("$name", ({ chunks }) => {
-        const out = runFramer(new GrpcFramer(grpc(row.max)), chunks);
-        expect(out.frames.map(spans)).toEqual(row.frames);
-        expect(out.issues.map(brief)).toEqual(row.issues);
-        if (row.info) {
-          expect(
-            out.frames.map((f) =>
-              f.info?.kind === "grpc" ? [f.info.flag, f.info.compressed, f.info.trailer] : [],
-            ),
-          ).toEqual(row.info);
-        }
-      });
-    });
-  }
-});
+describeFramerRows(
+  "grpc framing: spans and issues",
+  rows,
+  (row) => new GrpcFramer(grpc(row.max)),
+  (row, out) => {
+    if (row.info) {
+      expect(
+        out.frames.map((f) =>
+          f.info?.kind === "grpc" ? [f.info.flag, f.info.compressed, f.info.trailer] : [],
+        ),
+      ).toEqual(row.info);
+    }
+  },
+);
 
 describe("grpc framing: when issues appear", () => {
   it("reports a bad flag as soon as the flag byte arrives, and stops", () => {

@@ -1,3 +1,4 @@
+import { describe, expect, it } from "vitest";
 import type { Frame } from "../../web/src/decode/frame.js";
 import type { Framer } from "../../web/src/decode/framer.js";
 import { bytesToHex, hexToBytes } from "../../web/src/decode/hex.js";
@@ -86,4 +87,38 @@ export function spans(f: Frame): number[] {
 /** An issue as one row: [code, spanStart, spanEnd, fatal]. */
 export function brief(i: Issue): unknown[] {
   return [i.code, i.span[0], i.span[1], i.fatal];
+}
+
+/** A table row: input bytes and the frames and issues every chunking must give. */
+export interface FramerRow {
+  readonly name: string;
+  readonly hex: string;
+  /** Rows of `spans(frame)`. */
+  readonly frames: readonly (readonly number[])[];
+  /** Rows of `brief(issue)`. */
+  readonly issues: readonly (readonly unknown[])[];
+}
+
+/**
+ * Runs each row fed whole, split at every byte and in 1-byte chunks, checking
+ * its frames and issues; `more` checks anything else a framing reports.
+ */
+export function describeFramerRows<R extends FramerRow>(
+  title: string,
+  rows: readonly R[],
+  framerFor: (row: R) => Framer,
+  more?: (row: R, out: FramedStream) => void,
+): void {
+  describe(title, () => {
+    for (const row of rows) {
+      describe(row.name, () => {
+        it.each(standardChunkings(hexToBytes(row.hex)))("$name", ({ chunks }) => {
+          const out = runFramer(framerFor(row), chunks);
+          expect(out.frames.map(spans)).toEqual(row.frames);
+          expect(out.issues.map(brief)).toEqual(row.issues);
+          more?.(row, out);
+        });
+      });
+    }
+  });
 }

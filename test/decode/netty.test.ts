@@ -5,11 +5,11 @@ import { parseFramingSpec, type NettySpec } from "../../web/src/decode/spec.js";
 import {
   brief,
   comparable,
+  describeFramerRows,
   hexToBytes,
   runFramer,
   spans,
   splitAt,
-  standardChunkings,
 } from "./helpers.js";
 
 function nettySpec(text: string): NettySpec {
@@ -181,17 +181,11 @@ const rows: Row[] = [
   },
 ];
 
-describe("netty framing: spans and issues", () => {
-  for (const row of rows) {
-    describe(row.name, () => {
-      it.each(standardChunkings(hexToBytes(row.hex)))("$name", ({ chunks }) => {
-        const out = runFramer(new NettyFramer(nettySpec(row.spec)), chunks);
-        expect(out.frames.map(spans)).toEqual(row.frames);
-        expect(out.issues.map(brief)).toEqual(row.issues);
-      });
-    });
-  }
-});
+describeFramerRows(
+  "netty framing: spans and issues",
+  rows,
+  (row) => new NettyFramer(nettySpec(row.spec)),
+);
 
 describe("netty framing: when issues appear", () => {
   it("failfast reports a too-long frame as soon as the head is read", () => {

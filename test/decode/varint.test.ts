@@ -5,11 +5,11 @@ import { VarintFramer } from "../../web/src/decode/varint.js";
 import {
   brief,
   comparable,
+  describeFramerRows,
   hexToBytes,
   runFramer,
   spans,
   splitAt,
-  standardChunkings,
 } from "./helpers.js";
 
 const varint = (max = 8 * 1024 * 1024, offset = 0): VarintSpec => ({ kind: "varint", offset, max });
@@ -92,17 +92,11 @@ const rows: Row[] = [
   },
 ];
 
-describe("varint framing: spans and issues", () => {
-  for (const row of rows) {
-    describe(row.name, () => {
-      it.each(standardChunkings(hexToBytes(row.hex)))("$name", ({ chunks }) => {
-        const out = runFramer(new VarintFramer(varint(row.max, row.offset)), chunks);
-        expect(out.frames.map(spans)).toEqual(row.frames);
-        expect(out.issues.map(brief)).toEqual(row.issues);
-      });
-    });
-  }
-});
+describeFramerRows(
+  "varint framing: spans and issues",
+  rows,
+  (row) => new VarintFramer(varint(row.max, row.offset)),
+);
 
 describe("varint framing: when issues appear", () => {
   it("a malformed varint is reported on its 10th byte, without waiting for an 11th", () => {
