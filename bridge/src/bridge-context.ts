@@ -7,16 +7,26 @@ import type {
 import type { ResolvedLimits } from "./bridge-options.js";
 import type { AllowRule } from "./targets.js";
 
-/** Where every chunk and connection event goes: the capture file (or nowhere when captures are off). */
+/**
+ * Where every chunk and connection event goes: the capture file (or nowhere
+ * when captures are off). While `full`, everything that produces records stops
+ * reading its sockets, so the queue for the disk stays bounded.
+ */
 export interface Recorder {
   chunk(conn: number, dir: Direction, time: number, bytes: Uint8Array): void;
   event(conn: number, event: RecordedEvent): void;
+  /** True while too much waits for the disk: producers stop reading until it is false again. */
+  readonly full: boolean;
+  /** Calls `listener` each time `full` changes; returns the function that stops it. */
+  watch(listener: (full: boolean) => void): () => void;
 }
 
-/** A recorder that keeps nothing (captures off). */
+/** A recorder that keeps nothing (captures off); never full. */
 export const NO_RECORDER: Recorder = {
   chunk: () => undefined,
   event: () => undefined,
+  full: false,
+  watch: () => () => undefined,
 };
 
 /** What every session, /raw socket and tap of one bridge shares. */

@@ -1,6 +1,7 @@
 import type { LookupFunction } from "node:net";
 import type { BridgeLimits } from "../../web/src/session/bridge-protocol.js";
 import { MAX_RECORD_BODY } from "../../web/src/session/capture-format.js";
+import { MAX_VIEW_ID } from "./view-ids.js";
 
 /** The bridge's default port, printed at start with the page's URL. */
 export const DEFAULT_PORT = 7480;
@@ -60,12 +61,14 @@ export interface BridgeTuning {
   readonly maxSessions: number;
   readonly connectTimeoutMs: number;
   readonly highWaterMark: number;
+  /** Largest view id a session hands out (1..MAX_VIEW_ID, the default); ids go round up to it. */
+  readonly maxViewId: number;
 }
 
 /** All limits, resolved. */
 export type ResolvedLimits = BridgeLimits & BridgeTuning;
 
-/** Fills in the default limits; throws on a non-positive value or a maxPayload over 256 MiB (a programmer error). */
+/** Fills in the default limits; throws on a non-positive value, a maxPayload over 256 MiB or a maxViewId over 0xffff (a programmer error). */
 export function resolveLimits(given: Partial<ResolvedLimits> = {}): ResolvedLimits {
   const limits: ResolvedLimits = {
     maxPayload: given.maxPayload ?? DEFAULT_MAX_PAYLOAD,
@@ -75,6 +78,7 @@ export function resolveLimits(given: Partial<ResolvedLimits> = {}): ResolvedLimi
     maxSessions: given.maxSessions ?? DEFAULT_MAX_SESSIONS,
     connectTimeoutMs: given.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
     highWaterMark: given.highWaterMark ?? DEFAULT_HIGH_WATER_MARK,
+    maxViewId: given.maxViewId ?? MAX_VIEW_ID,
   };
   for (const [key, value] of Object.entries(limits)) {
     if (!Number.isSafeInteger(value) || value <= 0)
@@ -84,6 +88,9 @@ export function resolveLimits(given: Partial<ResolvedLimits> = {}): ResolvedLimi
     throw new RangeError(
       `maxPayload ${limits.maxPayload} exceeds the capture's record limit ${MAX_RECORD_BODY}`,
     );
+  }
+  if (limits.maxViewId > MAX_VIEW_ID) {
+    throw new RangeError(`maxViewId ${limits.maxViewId} exceeds the chunk head's ${MAX_VIEW_ID}`);
   }
   return limits;
 }

@@ -1,6 +1,11 @@
 import { open, type FileHandle } from "node:fs/promises";
 import { crc32 } from "node:zlib";
-import { readRecords, type CaptureRecord } from "../../web/src/session/capture-format.js";
+import {
+  readRecords,
+  type CaptureBadRecord,
+  type CaptureRecord,
+} from "../../web/src/session/capture-format.js";
+import { nowMicros } from "./clock.js";
 import type { CaptureWriter } from "./capture-writer.js";
 import type { PageSocket } from "./page-socket.js";
 import type { RunningView } from "./view-service.js";
@@ -31,6 +36,8 @@ export interface CaptureViewOptions {
  * page's pace (it waits whenever the page is behind, so memory stays bounded
  * however large the file), and for the current capture follows it as it grows.
  * The file is the buffer: a slow page never slows the connections recorded.
+ * A record whose framing is good but whose content is not valid is skipped
+ * and reported in place as an `error` BAD_RECORD naming its offset.
  */
 export class CaptureView implements RunningView {
   readonly capture: string;
@@ -81,7 +88,7 @@ export class CaptureView implements RunningView {
         if (this.closed || !page.open) return "closed";
         const r = await this.readAt(file, pos, Math.min(end - pos, Math.max(VIEW_READ_SIZE, need)));
         if (r === null) return "torn";
-        for (const record of r.records) this.send(record);
+        this.sendAll(r.records, r.bad);
         pos = r.next;
         need = 0;
         if (r.stop === null) continue;
@@ -101,6 +108,28 @@ export class CaptureView implements RunningView {
     const buf = Buffer.allocUnsafe(size);
     const { bytesRead } = await file.read(buf, 0, size, pos);
     return bytesRead === 0 ? null : readRecords(buf.subarray(0, bytesRead), pos, crc32);
+  }
+
+  /** Sends the records and reports the bad ones, all in file order. */
+  private sendAll(records: readonly CaptureRecord[], bad: readonly CaptureBadRecord[]): void {
+    let b = 0;
+    for (const record of records) {
+      for (; b < bad.length && (bad[b]?.offset ?? Infinity) < record.offset; b++)
+        this.reportBad(bad[b]);
+      this.send(record);
+    }
+    for (; b < bad.length; b++) this.reportBad(bad[b]);
+  }
+
+  private reportBad(bad: CaptureBadRecord | undefined): void {
+    if (bad === undefined) return;
+    this.o.page.sendControl({
+      type: "error",
+      view: this.o.view,
+      code: "BAD_RECORD",
+      message: `${this.o.capture}: the ${bad.kind} record of connection ${bad.conn} at offset ${bad.offset} (${bad.size} bytes) was skipped (${bad.reason}): ${bad.text}`,
+      time: nowMicros(),
+    });
   }
 
   private send(record: CaptureRecord): void {

@@ -122,6 +122,11 @@ export async function runDecodeCommand(argv: readonly string[], io: CommandIo): 
         io.stderr.write(`framescope decode: not a readable capture: ${capture.text}\n`);
         return 2;
       }
+      for (const b of capture.bad) {
+        io.stderr.write(
+          `framescope decode: the ${b.kind} record of connection ${b.conn} at offset ${b.offset} (${b.size} bytes) was skipped (${b.reason}): ${b.text}\n`,
+        );
+      }
       if (capture.tail) {
         const t = capture.tail;
         io.stderr.write(

@@ -12,7 +12,8 @@ export const RAW_SUBPROTOCOL = "binary";
  * is written to the target as is and each TCP read is sent back as one binary
  * message. When the target ends, everything read is delivered before the
  * WebSocket closes (1000); a failed connection closes it with 1011 and the
- * error code as reason. Recorded like any connection.
+ * error code as reason. Recorded like any connection: the WebSocket is not read
+ * while the target's write buffer or the capture is full.
  */
 export function startRaw(ws: WebSocket, ctx: BridgeContext, target: HostPort): void {
   let link: TcpLink | undefined = undefined;
@@ -25,6 +26,11 @@ export function startRaw(ws: WebSocket, ctx: BridgeContext, target: HostPort): v
   const closeWs = (code: number, reason: string): void => {
     if (ws.readyState === ws.OPEN) ws.close(code, reason.slice(0, 120));
   };
+  let linkFull = false;
+  const readWs = (): void => {
+    if (linkFull || ctx.recorder.full) ws.pause();
+    else ws.resume();
+  };
   link = new TcpLink(ctx, target, {
     opened: () => undefined,
     data: (_l, bytes) => page.sendBinary(bytes),
@@ -33,12 +39,20 @@ export function startRaw(ws: WebSocket, ctx: BridgeContext, target: HostPort): v
     },
     error: (_l, code, message) => closeWs(1011, `${code} ${message}`),
     closed: () => closeWs(1000, "target closed"),
-    writable: (_l, full) => (full ? ws.pause() : ws.resume()),
+    writable: (_l, full) => {
+      linkFull = full;
+      readWs();
+    },
   });
+  const unwatch = ctx.recorder.watch(readWs);
+  if (ctx.recorder.full) readWs();
   const l = link;
   ws.on("message", (data: RawData) => {
     const bytes = rawToBuffer(data);
     if (bytes.length > 0 && l.writable) l.write(bytes);
   });
-  ws.on("close", () => l.close("session", true));
+  ws.on("close", () => {
+    unwatch();
+    l.close("session", true);
+  });
 }

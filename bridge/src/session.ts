@@ -13,6 +13,7 @@ import { parseClientMessage } from "./session-control.js";
 import { isAllowed, parseHostPort } from "./targets.js";
 import { TcpLink } from "./tcp-link.js";
 import type { ViewService } from "./view-service.js";
+import { ViewIds } from "./view-ids.js";
 
 /** Everything a session needs from its bridge. */
 export interface SessionHost {
@@ -23,27 +24,30 @@ export interface SessionHost {
   readonly views: ViewService | null;
 }
 
+/** Views (opened captures, attached taps) one page may have open at once: each reads a file. */
+export const MAX_VIEWS_PER_SESSION = 16;
+
 /**
  * One page on `/session`: turns control messages into TCP connections (connect
  * mode) and views (captures, taps), streams every read back as a chunk, and
  * applies backpressure both ways. Never throws on what the page sends.
  */
-/** Views (opened captures, attached taps) one page may have open at once: each reads a file. */
-export const MAX_VIEWS_PER_SESSION = 16;
-
 export class Session {
   readonly page: PageSocket;
   private readonly links = new Map<number, TcpLink>();
   private readonly echo = new Set<number>();
   private readonly views = new Map<number, { close(): void }>();
-  private nextView = 1;
+  /** Ids of views open or being opened; an id is freed once its view has ended. */
+  private readonly viewIds: ViewIds;
   private fullLinks = 0;
   private closed = false;
+  private readonly unwatchRecorder: () => void;
 
   constructor(
     ws: WebSocket,
     private readonly host: SessionHost,
   ) {
+    this.viewIds = new ViewIds(host.ctx.limits.maxViewId);
     this.page = new PageSocket(
       ws,
       host.ctx.limits.highWaterMark,
@@ -58,6 +62,9 @@ export class Session {
         this.readPage();
       },
     );
+    // The page's sends are recorded too: while the capture is full they wait as well.
+    this.unwatchRecorder = host.ctx.recorder.watch(() => this.readPage());
+    if (host.ctx.recorder.full) this.readPage();
     ws.on("message", (data, isBinary) => this.onMessage(data, isBinary));
     ws.on("close", () => this.shutdown("session"));
     this.page.sendControl(host.hello());
@@ -67,17 +74,19 @@ export class Session {
   shutdown(reason: "session" | "shutdown"): void {
     if (this.closed) return;
     this.closed = true;
+    this.unwatchRecorder();
     for (const link of this.links.values()) link.close(reason, false);
     for (const view of this.views.values()) view.close();
     this.views.clear();
   }
 
   /**
-   * Reads from the page only while every target can take more and the page
-   * keeps up with what it is sent: either reason alone pauses the WebSocket.
+   * Reads from the page only while every target can take more, the page keeps
+   * up with what it is sent and the capture is not full: any one reason alone
+   * pauses the WebSocket.
    */
   private readPage(): void {
-    if (this.fullLinks > 0 || this.page.behind) this.page.ws.pause();
+    if (this.fullLinks > 0 || this.page.behind || this.host.ctx.recorder.full) this.page.ws.pause();
     else this.page.ws.resume();
   }
 
@@ -144,17 +153,33 @@ export class Session {
       this.page.sendControl({ type: "captures", req: m.req, captures: await views.list() });
       return;
     }
-    if (this.views.size >= MAX_VIEWS_PER_SESSION) {
+    // Views being opened count too: their ids are taken until they end.
+    if (this.viewIds.size >= MAX_VIEWS_PER_SESSION) {
       this.error("TOO_MANY_VIEWS", `a page may have ${MAX_VIEWS_PER_SESSION} views open at once`, {
         req: m.req,
       });
       return;
     }
-    const id = this.nextView++;
+    const id = this.viewIds.take();
+    if (id === null) {
+      this.error("TOO_MANY_VIEWS", "every view id is in use", { req: m.req });
+      return;
+    }
     const what =
       m.type === "attach" ? { tap: m.tap } : { capture: m.name, follow: m.follow ?? true };
-    const r = await views.open(this.page, id, what, () => this.views.delete(id));
+    let r: Awaited<ReturnType<ViewService["open"]>>;
+    try {
+      r = await views.open(this.page, id, what, () => {
+        // The view has sent its view-end: no message of it follows, so its id may be reused.
+        this.views.delete(id);
+        this.viewIds.release(id);
+      });
+    } catch (err) {
+      this.viewIds.release(id);
+      throw err;
+    }
     if (!r.ok) {
+      this.viewIds.release(id);
       this.error(r.code, r.message, { req: m.req });
       return;
     }

@@ -22,8 +22,9 @@ export interface RunningTap {
 /**
  * Starts every tap: each listens on its address and forwards every client to
  * its target, recording both directions to the capture. Forwarding runs at the
- * pair's own pace (each side waits only for the other, never for pages or the
- * disk). Throws when an address is malformed or cannot be bound.
+ * pair's own pace (each side waits for the other, never for pages), and waits
+ * for the disk only while the capture is full. Throws when an address is
+ * malformed or cannot be bound.
  */
 export async function startTaps(
   ctx: BridgeContext,
@@ -112,6 +113,11 @@ class TappedPair {
   private reason: CloseReason | undefined;
   private open = 2;
   private readonly connectTimer: NodeJS.Timeout;
+  /** Per direction: the receiving side's write buffer is full, so the sending side is not read. */
+  private readonly blocked = { c2s: false, s2c: false };
+  /** The capture is full: neither side is read. */
+  private diskFull: boolean;
+  private readonly unwatch: () => void;
 
   constructor(
     private readonly ctx: BridgeContext,
@@ -139,6 +145,12 @@ class TappedPair {
     this.forward(client, upstream, "c2s");
     this.forward(upstream, client, "s2c");
     for (const s of [client, upstream]) s.on("close", () => this.onSocketClose());
+    this.diskFull = ctx.recorder.full;
+    this.unwatch = ctx.recorder.watch((full) => {
+      this.diskFull = full;
+      this.applyReading();
+    });
+    if (this.diskFull) this.applyReading();
   }
 
   close(reason: CloseReason): void {
@@ -150,9 +162,15 @@ class TappedPair {
   private forward(from: Socket, to: Socket, dir: Direction): void {
     from.on("data", (bytes: Buffer) => {
       this.ctx.recorder.chunk(this.id, dir, nowMicros(), bytes);
-      if (!to.destroyed && !to.write(bytes)) from.pause();
+      if (!to.destroyed && !to.write(bytes)) {
+        this.blocked[dir] = true;
+        this.applyReading();
+      }
     });
-    to.on("drain", () => from.resume());
+    to.on("drain", () => {
+      this.blocked[dir] = false;
+      this.applyReading();
+    });
     from.on("end", () => {
       this.ctx.recorder.event(this.id, { type: "fin", conn: this.id, dir, time: nowMicros() });
       if (!to.destroyed) to.end();
@@ -176,7 +194,20 @@ class TappedPair {
       client: { address: client.remoteAddress ?? "", port: client.remotePort ?? 0 },
       time: nowMicros(),
     });
-    client.resume();
+    this.applyReading();
+  }
+
+  /**
+   * Reads a side only while the other can take its bytes and the capture is
+   * not full; the client (accepted paused) only once the target is connected.
+   */
+  private applyReading(): void {
+    const readClient = this.opened && !this.blocked.c2s && !this.diskFull;
+    const readUpstream = !this.blocked.s2c && !this.diskFull;
+    if (readClient) this.client.resume();
+    else this.client.pause();
+    if (readUpstream) this.upstream.resume();
+    else this.upstream.pause();
   }
 
   private onError(err: Error, side: "client" | "target"): void {
@@ -202,6 +233,7 @@ class TappedPair {
     }
     clearTimeout(this.connectTimer);
     this.ctx.openConnections--;
+    this.unwatch();
     if (this.opened) {
       const reason = this.reason ?? "ended";
       this.ctx.recorder.event(this.id, {

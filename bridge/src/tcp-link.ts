@@ -31,6 +31,7 @@ export interface LinkSink {
  * One TCP connection from the bridge to a target, opened on behalf of a page:
  * every read and write is recorded with its time, half-close is kept, errors
  * and timeouts become events, and the owner is told when to apply backpressure.
+ * Reading from the target pauses while the owner asks or the capture is full.
  */
 export class TcpLink {
   readonly id: number;
@@ -41,6 +42,11 @@ export class TcpLink {
   private errored = false;
   private reason: CloseReason | undefined;
   private full = false;
+  /** Reading paused by the owner (its page is behind). */
+  private ownerPaused = false;
+  /** Reading paused because the capture queue is full. */
+  private diskPaused: boolean;
+  private readonly unwatch: () => void;
   private readonly connectTimer: NodeJS.Timeout;
   private graceTimer: NodeJS.Timeout | undefined;
   private corked = false;
@@ -84,6 +90,12 @@ export class TcpLink {
     socket.on("drain", () => this.setFull(false));
     socket.on("timeout", () => this.close("idle", false));
     socket.on("close", () => this.onClose());
+    this.diskPaused = ctx.recorder.full;
+    this.unwatch = ctx.recorder.watch((full) => {
+      this.diskPaused = full;
+      this.applyReading();
+    });
+    if (this.diskPaused) this.applyReading();
   }
 
   /** True once the connection was established. */
@@ -133,21 +145,32 @@ export class TcpLink {
 
   /** Stops reading from the target (the page is not keeping up). */
   pause(): void {
-    // Paused by the bridge's own backpressure: that is not idleness.
-    this.socket.setTimeout(0);
-    this.socket.pause();
+    this.ownerPaused = true;
+    this.applyReading();
   }
 
-  /** Reads from the target again. */
+  /** Reads from the target again (unless the capture is full). */
   resume(): void {
-    if (this.opened) this.socket.setTimeout(this.ctx.limits.idleTimeoutMs);
-    this.socket.resume();
+    this.ownerPaused = false;
+    this.applyReading();
+  }
+
+  /** Reads while neither the owner nor the capture asks for a pause. */
+  private applyReading(): void {
+    if (this.ownerPaused || this.diskPaused) {
+      // Paused by the bridge's own backpressure: that is not idleness.
+      this.socket.setTimeout(0);
+      this.socket.pause();
+    } else {
+      if (this.opened) this.socket.setTimeout(this.ctx.limits.idleTimeoutMs);
+      this.socket.resume();
+    }
   }
 
   private onConnect(): void {
     clearTimeout(this.connectTimer);
     this.opened = true;
-    this.socket.setTimeout(this.ctx.limits.idleTimeoutMs);
+    this.applyReading();
     const local = { address: this.socket.localAddress ?? "", port: this.socket.localPort ?? 0 };
     const remote = { address: this.socket.remoteAddress ?? "", port: this.socket.remotePort ?? 0 };
     const time = nowMicros();
@@ -186,6 +209,7 @@ export class TcpLink {
     clearTimeout(this.connectTimer);
     clearTimeout(this.graceTimer);
     this.ctx.openConnections--;
+    this.unwatch();
     this.setFull(false);
     if (!this.opened) {
       // Closed (by the page, or a limit) before it opened: the page still gets its answer.

@@ -148,12 +148,164 @@ describe("capture format", () => {
     expect(r.ok && r.tail).toBeNull();
   });
 
-  it("an event record whose JSON is not an event is bad-event", () => {
-    const body = new TextEncoder().encode('{"type":"nope"}');
-    const rec = join(encodeRecordHead(2, 1, "c2s", 5, body), body);
-    expect(readCapture(join(encodeCaptureHead(CREATED), rec))).toMatchObject({
+  // Regression (review): event bodies were only checked for `type`, so a body with a
+  // wrong or missing field reached the page; and a bad event ended reading as if torn.
+  const badEvents: { name: string; json: string; text: RegExp }[] = [
+    {
+      name: "conn not a number",
+      json: '{"type":"fin","conn":"1","dir":"c2s","time":5}',
+      text: /conn/,
+    },
+    { name: "time missing", json: '{"type":"fin","conn":1,"dir":"c2s"}', text: /time/ },
+    {
+      name: "unknown event kind",
+      json: '{"type":"nope","conn":1,"time":5}',
+      text: /unknown event type "nope"/,
+    },
+    { name: "type missing", json: '{"conn":1,"time":5}', text: /unknown event type undefined/ },
+    { name: "fin without a direction", json: '{"type":"fin","conn":1,"time":5}', text: /dir/ },
+    {
+      name: "opened without a target",
+      json: '{"type":"opened","conn":1,"time":5,"source":"session","local":{"address":"a","port":1},"remote":{"address":"b","port":2}}',
+      text: /target/,
+    },
+    {
+      name: "opened with a port past 65535",
+      json: '{"type":"opened","conn":1,"time":5,"source":"tap","target":"t","local":{"address":"a","port":65536},"remote":{"address":"b","port":2}}',
+      text: /local, remote or client/,
+    },
+    {
+      name: "closed with an unknown reason",
+      json: '{"type":"closed","conn":1,"time":5,"reason":"bored"}',
+      text: /reason "bored"/,
+    },
+    {
+      name: "error with an unknown code",
+      json: '{"type":"error","conn":1,"time":5,"code":"EWHAT","message":"m"}',
+      text: /code "EWHAT"/,
+    },
+    {
+      name: "error without a message",
+      json: '{"type":"error","conn":1,"time":5,"code":"EPIPE"}',
+      text: /message/,
+    },
+    {
+      name: "conn differing from the head's",
+      json: '{"type":"fin","conn":2,"dir":"c2s","time":5}',
+      text: /conn 2 differs from the record head's 1/,
+    },
+    {
+      name: "time differing from the head's",
+      json: '{"type":"fin","conn":1,"dir":"c2s","time":6}',
+      text: /time 6 differs/,
+    },
+    { name: "a JSON array", json: "[1]", text: /not a JSON object/ },
+    { name: "not JSON", json: "{nope", text: /not JSON/ },
+  ];
+  for (const c of badEvents) {
+    it(`an event record with ${c.name} is a bad record at its offset; the records around it are kept`, () => {
+      const body = new TextEncoder().encode(c.json);
+      const bad = join(encodeRecordHead(2, 1, "c2s", 5, body), body);
+      const before = join(encodeCaptureHead(CREATED), encodeEventRecord(opened));
+      const bytes = join(before, bad, encodeEventRecord(fin));
+      const r = readCapture(bytes);
+      if (!r.ok) throw new Error(r.text);
+      expect(r.records.map((x) => x.kind === "event" && x.event)).toEqual([opened, fin]);
+      expect(r.bad).toEqual([
+        {
+          kind: "event",
+          offset: before.length,
+          size: bad.length,
+          conn: 1,
+          reason: "bad-event",
+          text: expect.stringMatching(c.text) as string,
+        },
+      ]);
+      expect(r.tail).toBeNull();
+      expect(r.end).toBe(bytes.length);
+    });
+  }
+
+  it("a body that is not UTF-8 is bad-event; only the documented fields of an event are kept", () => {
+    const notUtf8 = Uint8Array.of(0xff, 0xfe);
+    const extra = new TextEncoder().encode(
+      '{"type":"fin","conn":1,"dir":"s2c","time":5,"req":9,"view":3}',
+    );
+    const r = readCapture(
+      join(
+        encodeCaptureHead(CREATED),
+        encodeRecordHead(2, 1, "c2s", 5, notUtf8),
+        notUtf8,
+        encodeRecordHead(2, 1, "c2s", 5, extra),
+        extra,
+      ),
+    );
+    expect(r.ok && r.bad.map((b) => [b.reason, b.text])).toEqual([
+      ["bad-event", "the body is not UTF-8"],
+    ]);
+    expect(r.ok && r.records.map((x) => x.kind === "event" && x.event)).toEqual([
+      { type: "fin", conn: 1, dir: "s2c", time: 5 },
+    ]);
+  });
+
+  // Regression (review): a time of 2^53 µs or more was read as an inexact number and
+  // ended a capture view as if the file were torn.
+  const badTimes: { name: string; record: () => Uint8Array }[] = [
+    {
+      name: "a chunk at 2^53 µs",
+      record: () => encodeChunkRecord(1, "s2c", 2 ** 53, Uint8Array.of(9)),
+    },
+    {
+      name: "a chunk at 2^63 µs",
+      record: () => encodeChunkRecord(1, "c2s", 2 ** 63, Uint8Array.of(9)),
+    },
+    {
+      name: "an event at 2^60 µs",
+      record: () => {
+        const body = new TextEncoder().encode('{"type":"fin","conn":1,"dir":"c2s","time":5}');
+        return join(encodeRecordHead(2, 1, "c2s", 2 ** 60, body), body);
+      },
+    },
+  ];
+  for (const c of badTimes) {
+    it(`${c.name} is a bad-time record at its offset; reading goes on after it`, () => {
+      const before = join(
+        encodeCaptureHead(CREATED),
+        encodeChunkRecord(1, "c2s", 2 ** 53 - 1, Uint8Array.of(1)),
+      );
+      const bad = c.record();
+      const bytes = join(before, bad, encodeChunkRecord(1, "s2c", CREATED, Uint8Array.of(2)));
+      const r = readCapture(bytes);
+      if (!r.ok) throw new Error(r.text);
+      expect(r.records.map((x) => [x.kind, x.time])).toEqual([
+        ["chunk", 2 ** 53 - 1],
+        ["chunk", CREATED],
+      ]);
+      expect(r.bad).toMatchObject([
+        { offset: before.length, size: bad.length, reason: "bad-time" },
+      ]);
+      expect(r.bad[0]?.text).toMatch(/2\^53/);
+      expect(r.tail).toBeNull();
+    });
+  }
+
+  it("a chunk whose direction byte is neither 0 nor 1 is bad-dir", () => {
+    const rec = encodeChunkRecord(4, "c2s", 5, Uint8Array.of(7));
+    rec[9] = 2;
+    rec.set(
+      hexToBytes(
+        zlibCrc32(rec.subarray(8), zlibCrc32(rec.subarray(0, 4)))
+          .toString(16)
+          .padStart(8, "0"),
+      ),
+      4,
+    );
+    const r = readCapture(join(encodeCaptureHead(CREATED), rec, encodeEventRecord(fin)));
+    expect(r).toMatchObject({
       ok: true,
-      tail: { reason: "bad-event" },
+      records: [{ kind: "event", event: fin }],
+      bad: [{ kind: "chunk", conn: 4, offset: CAPTURE_HEAD_SIZE, reason: "bad-dir" }],
+      tail: null,
     });
   });
 

@@ -57,34 +57,43 @@ export type ConnectionSource = "session" | "tap";
  * timeout (`idle`), a socket error (`error`, after an `error` event), or the
  * bridge shut down (`shutdown`).
  */
-export type CloseReason = "ended" | "page" | "session" | "idle" | "error" | "shutdown";
+export type CloseReason = (typeof CLOSE_REASONS)[number];
+
+/** Every CloseReason, for checking one read from a capture (the type is derived from this list). */
+export const CLOSE_REASONS = ["ended", "page", "session", "idle", "error", "shutdown"] as const;
 
 /**
  * Stable error codes. Socket errors keep Node's code where it is one of these;
  * any other socket error is SOCKET_ERROR with the original code in the text.
+ * BAD_RECORD: a view skipped a capture record it could not read (its offset is in the text).
  */
-export type BridgeErrorCode =
-  | "ECONNREFUSED"
-  | "ECONNRESET"
-  | "ENOTFOUND"
-  | "EAI_AGAIN"
-  | "ETIMEDOUT"
-  | "EHOSTUNREACH"
-  | "ENETUNREACH"
-  | "EPIPE"
-  | "SOCKET_ERROR"
-  | "CLOSED_BEFORE_OPEN"
-  | "TARGET_NOT_ALLOWED"
-  | "BAD_TARGET"
-  | "BAD_MESSAGE"
-  | "UNKNOWN_CONNECTION"
-  | "UNKNOWN_VIEW"
-  | "TOO_MANY_CONNECTIONS"
-  | "TOO_MANY_VIEWS"
-  | "CAPTURE_NOT_FOUND"
-  | "CAPTURE_UNREADABLE"
-  | "CAPTURES_OFF"
-  | "TAP_NOT_FOUND";
+export type BridgeErrorCode = (typeof BRIDGE_ERROR_CODES)[number];
+
+/** Every BridgeErrorCode, for checking one read from a capture (the type is derived from this list). */
+export const BRIDGE_ERROR_CODES = [
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EPIPE",
+  "SOCKET_ERROR",
+  "CLOSED_BEFORE_OPEN",
+  "TARGET_NOT_ALLOWED",
+  "BAD_TARGET",
+  "BAD_MESSAGE",
+  "UNKNOWN_CONNECTION",
+  "UNKNOWN_VIEW",
+  "TOO_MANY_CONNECTIONS",
+  "TOO_MANY_VIEWS",
+  "CAPTURE_NOT_FOUND",
+  "CAPTURE_UNREADABLE",
+  "CAPTURES_OFF",
+  "TAP_NOT_FOUND",
+  "BAD_RECORD",
+] as const;
 
 /** Page -> bridge control messages (JSON text frames). `req` is echoed in the answer. */
 export type ClientMessage =

@@ -12,6 +12,7 @@ import {
   encodeChunkRecord,
   encodeEventRecord,
   readCapture,
+  type CaptureReadResult,
 } from "./capture-format.js";
 import type { ConnKey } from "./worker-protocol.js";
 
@@ -105,12 +106,12 @@ export type ImportPlan =
             readonly bytes: Uint8Array;
           }
       )[];
-      /** Why reading stopped early, when the file ends in a damaged record. */
+      /** What was skipped, when records were bad or the file ends in a damaged record. */
       readonly tail: string | undefined;
     }
   | { readonly ok: false; readonly error: string };
 
-/** Reads a capture file for import; a torn tail is reported and everything before it kept. */
+/** Reads a capture file for import; bad records and a torn tail are reported, every good record kept. */
 export function planImport(bytes: Uint8Array): ImportPlan {
   const r = readCapture(bytes);
   if (!r.ok) return { ok: false, error: `${r.error}: ${r.text}` };
@@ -121,9 +122,17 @@ export function planImport(bytes: Uint8Array): ImportPlan {
         ? { kind: "event" as const, event: x.event }
         : { kind: "chunk" as const, conn: x.conn, dir: x.dir, time: x.time, bytes: x.bytes },
     ),
-    tail:
-      r.tail === null
-        ? undefined
-        : `${r.tail.size} unreadable bytes at offset ${r.tail.offset} (${r.tail.reason}) were skipped`,
+    tail: skipped(r),
   };
+}
+
+/** One sentence on the bad records and the damaged tail a read skipped, or undefined when none. */
+function skipped(r: Extract<CaptureReadResult, { ok: true }>): string | undefined {
+  const parts = r.bad.map(
+    (b) =>
+      `the ${b.kind} record of connection ${b.conn} at offset ${b.offset} (${b.reason}: ${b.text})`,
+  );
+  if (r.tail !== null)
+    parts.push(`${r.tail.size} unreadable bytes at offset ${r.tail.offset} (${r.tail.reason})`);
+  return parts.length === 0 ? undefined : `${parts.join("; ")} were skipped`;
 }

@@ -4,9 +4,11 @@
  * torn tail that readers detect and ignore. Pure: no Node, no DOM. Specified in
  * docs/capture-format.md.
  */
-import { decodeUtf8, encodeUtf8 } from "../decode/utf8.js";
+import { bytesToHex } from "../decode/hex.js";
+import { encodeUtf8 } from "../decode/utf8.js";
 import type { Direction, RecordedEvent } from "./bridge-protocol.js";
 import { crc32 as jsCrc32, type Crc32 } from "./capture-crc32.js";
+import { parseRecordedEvent } from "./capture-event.js";
 
 /** The first 8 bytes of every capture file: 0x89 "FSCAP" CR LF. */
 export const CAPTURE_MAGIC = Uint8Array.of(0x89, 0x46, 0x53, 0x43, 0x41, 0x50, 0x0d, 0x0a);
@@ -42,11 +44,32 @@ export type CaptureRecord =
       readonly event: RecordedEvent;
     };
 
-/** Why reading stopped before the end of the bytes: a torn (incomplete) record, or a damaged one. */
+/**
+ * Why reading stopped before the end of the bytes: a torn (incomplete) record,
+ * or one whose framing is damaged (a length or checksum that cannot be trusted,
+ * so nothing after it can be found).
+ */
 export type CaptureTail = {
   readonly offset: number;
   readonly size: number;
-  readonly reason: "incomplete" | "checksum" | "bad-length" | "bad-event";
+  readonly reason: "incomplete" | "checksum" | "bad-length";
+};
+
+/**
+ * A record that was skipped: its length and checksum are good (so the records
+ * after it are found and read), but its content is not valid: an event body
+ * that is not a documented event (`bad-event`), a time of 2^53 µs or more that
+ * a number cannot hold exactly (`bad-time`), or a chunk direction other than
+ * 0 or 1 (`bad-dir`). `text` says what is wrong; `conn` is the record head's.
+ * A skipped chunk leaves a gap in its stream.
+ */
+export type CaptureBadRecord = {
+  readonly kind: "chunk" | "event";
+  readonly offset: number;
+  readonly size: number;
+  readonly conn: number;
+  readonly reason: "bad-event" | "bad-time" | "bad-dir";
+  readonly text: string;
 };
 
 /** Everything readable in a capture file. */
@@ -57,7 +80,9 @@ export type CaptureReadResult =
       /** When the file was created, µs since the Unix epoch. */
       readonly created: number;
       readonly records: CaptureRecord[];
-      /** Offset just after the last good record. */
+      /** Records skipped because their content is not valid, in file order. */
+      readonly bad: CaptureBadRecord[];
+      /** Offset just after the last record read (good or skipped). */
       readonly end: number;
       /** What follows `end`, when anything does: ignored. */
       readonly tail: CaptureTail | null;
@@ -181,7 +206,9 @@ export function encodeEventRecord(event: RecordedEvent): Uint8Array {
 /** The outcome of reading records from part of a file: what was read, and why it stopped. */
 export interface RecordsRead {
   readonly records: CaptureRecord[];
-  /** Offset (in file terms) after the last good record. */
+  /** Records skipped because their content is not valid (their framing is good), in file order. */
+  readonly bad: CaptureBadRecord[];
+  /** Offset (in file terms) after the last record read (good or skipped). */
   readonly next: number;
   /** null: the bytes ended on a record boundary; `more`: a record continues past them (its total size). */
   readonly stop:
@@ -193,14 +220,21 @@ export interface RecordsRead {
 /**
  * Reads the records in `bytes`, which hold the file from offset `base` on.
  * Stops at the first record that is cut short (`more`, with the size it needs)
- * or damaged (bad length, checksum or event JSON). Records of unknown types are
- * skipped. Never throws.
+ * or whose framing is damaged (bad length or checksum). A record with good
+ * framing but invalid content is listed in `bad` and reading goes on after it.
+ * Records of unknown types are skipped. Never throws.
  */
 export function readRecords(bytes: Uint8Array, base: number, crc: Crc32 = jsCrc32): RecordsRead {
   const records: CaptureRecord[] = [];
+  const bad: CaptureBadRecord[] = [];
   const v = view(bytes);
   let at = 0;
-  const done = (stop: RecordsRead["stop"]): RecordsRead => ({ records, next: base + at, stop });
+  const done = (stop: RecordsRead["stop"]): RecordsRead => ({
+    records,
+    bad,
+    next: base + at,
+    stop,
+  });
   while (at < bytes.length) {
     if (bytes.length - at < 4) return done({ reason: "more", need: RECORD_HEAD_SIZE });
     const length = v.getUint32(at);
@@ -210,23 +244,36 @@ export function readRecords(bytes: Uint8Array, base: number, crc: Crc32 = jsCrc3
     const sum = crc(bytes.subarray(at + 8, at + total), crc(bytes.subarray(at, at + 4)));
     if (sum !== v.getUint32(at + 4)) return done({ reason: "checksum" });
     const type = bytes[at + 8];
+    const dirByte = bytes[at + 9];
     const conn = v.getUint32(at + 12);
+    const timeHigh = v.getUint32(at + 16);
     const time = getU64(v, at + 16);
     const body = bytes.subarray(at + RECORD_HEAD_SIZE, at + total);
     const offset = base + at;
-    if (type === RECORD_CHUNK) {
-      records.push({
-        kind: "chunk",
+    const skip = (reason: CaptureBadRecord["reason"], text: string): void => {
+      bad.push({
+        kind: type === RECORD_CHUNK ? "chunk" : "event",
         offset,
+        size: total,
         conn,
-        dir: bytes[at + 9] === 0 ? "c2s" : "s2c",
-        time,
-        bytes: body,
+        reason,
+        text,
       });
-    } else if (type === RECORD_EVENT) {
-      const event = parseEvent(body);
-      if (event === null) return done({ reason: "bad-event" });
-      records.push({ kind: "event", offset, conn, time, event });
+    };
+    if (type !== RECORD_CHUNK && type !== RECORD_EVENT) {
+      // Another type: room for later versions, skipped unread.
+    } else if (timeHigh >= 2 ** 21) {
+      const hex = bytesToHex(bytes.subarray(at + 16, at + 24));
+      skip("bad-time", `time 0x${hex} µs is 2^53 or more: not exactly representable`);
+    } else if (type === RECORD_CHUNK) {
+      if (dirByte === 0 || dirByte === 1) {
+        const dir = dirByte === 0 ? "c2s" : "s2c";
+        records.push({ kind: "chunk", offset, conn, dir, time, bytes: body });
+      } else skip("bad-dir", `chunk direction ${dirByte ?? "?"} is neither 0 (c2s) nor 1 (s2c)`);
+    } else {
+      const parsed = parseRecordedEvent(body, conn, time);
+      if (parsed.ok) records.push({ kind: "event", offset, conn, time, event: parsed.event });
+      else skip("bad-event", parsed.text);
     }
     at += total;
   }
@@ -251,26 +298,10 @@ export function readCapture(bytes: Uint8Array, crc: Crc32 = jsCrc32): CaptureRea
     version: head.version,
     created: head.created,
     records: r.records,
+    bad: r.bad,
     end: r.next,
     tail,
   };
-}
-
-function parseEvent(body: Uint8Array): RecordedEvent | null {
-  const text = decodeUtf8(body);
-  if (!text.ok) return null;
-  let value: unknown;
-  try {
-    value = JSON.parse(text.text);
-  } catch (err) {
-    if (err instanceof SyntaxError) return null;
-    throw err;
-  }
-  if (typeof value !== "object" || value === null) return null;
-  const type = (value as { type?: unknown }).type;
-  return type === "opened" || type === "fin" || type === "closed" || type === "error"
-    ? (value as RecordedEvent)
-    : null;
 }
 
 function join(a: Uint8Array, b: Uint8Array): Uint8Array {
