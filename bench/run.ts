@@ -4,6 +4,7 @@
  */
 import { benchBridge } from "./bridge.js";
 import { benchFraming } from "./framing.js";
+import { benchPage } from "./page.js";
 import type { Row } from "./measure.js";
 import { benchProtobuf } from "./protobuf.js";
 
@@ -12,6 +13,10 @@ async function main(): Promise<void> {
   printTable("Framing: length (tokio default, 4-byte BE), 64 KiB chunks", benchFraming());
   printTable("Protobuf: kv-server messages", await benchProtobuf());
   printTable("Bridge: loopback, one client, relays in child processes", await benchBridge());
+  printTable(
+    "Page: Chromium, kv frames through a tap, then the capture reopened",
+    await benchPage(),
+  );
 }
 
 function printTable(title: string, rows: readonly Row[]): void {

@@ -3,30 +3,14 @@ import { accessSync, constants, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { CHROMIUM_PATH, launchChromium } from "../../bench/chromium.js";
 
 /** The repository root (test/e2e/../..). */
 export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 /** The built CLI that `npm test` builds before running the tests. */
 export const BUILT_CLI = join(REPO_ROOT, "dist/bridge/src/cli.js");
-
-/** Debian's Chromium (scripts/ensure-chromium.sh installs it), or $FRAMESCOPE_CHROMIUM. */
-export const CHROMIUM_PATH = process.env["FRAMESCOPE_CHROMIUM"] ?? "/usr/bin/chromium";
-
-/**
- * Chromium's flags: no sandbox (tests run as root), no GPU, and nothing that
- * reaches the network on its own (this machine's network is closed).
- */
-export const CHROMIUM_ARGS: readonly string[] = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--disable-quic",
-];
 
 /** Where screenshots go; kept after the run as test artifacts (gitignored). */
 export const SCREENSHOT_DIR = join(REPO_ROOT, "test-results/e2e");
@@ -175,16 +159,11 @@ export async function startBridge(options: StartBridgeOptions = {}): Promise<Run
  */
 export const NO_LOCAL_NETWORK_CHECKS = "--disable-features=LocalNetworkAccessChecks";
 
-/** Launches headless Debian Chromium through playwright-core, with a fresh profile; `extraArgs` go after {@link CHROMIUM_ARGS}. */
+/** Launches headless Debian Chromium through playwright-core, with a fresh profile; `extraArgs` go after the flags of bench/chromium.ts. */
 export async function launchBrowser(extraArgs: readonly string[] = []): Promise<Browser> {
   const missing = missingPrerequisite();
   if (missing !== null) throw new Error(missing);
-  return chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: [...CHROMIUM_ARGS, ...extraArgs],
-    timeout: 30_000,
-  });
+  return launchChromium(extraArgs);
 }
 
 /** A page in its own browser context, with the errors it reported so far. */

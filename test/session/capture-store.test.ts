@@ -44,6 +44,14 @@ describe("StreamChunks", () => {
     expect(s.byteAt(6)).toBeUndefined();
   });
 
+  it("tells when a byte arrived: the time of the chunk holding it", () => {
+    const s = stream([1, 2, 3], [], [4], [5, 6]);
+    expect([0, 2, 3, 4, 5].map((at) => s.timeAt(at))).toEqual([100, 100, 102, 103, 103]);
+    // Past the end: the last chunk's time; a stream without chunks: 0.
+    expect(s.timeAt(99)).toBe(103);
+    expect(new StreamChunks().timeAt(0)).toBe(0);
+  });
+
   it("names the TCP read boundaries inside a range", () => {
     const s = stream([1, 2, 3], [4], [5, 6], [7]);
     expect(s.boundariesIn(0, 7)).toEqual([3, 4, 6]);

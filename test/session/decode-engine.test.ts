@@ -6,19 +6,18 @@ import {
   KIND_FRAME,
   KIND_ISSUE,
   ROW_END,
-  ROW_END_CHUNK,
   ROW_FIELDS,
-  ROW_FIRST_CHUNK,
   ROW_FLAG_COMPRESSED,
   ROW_FLAG_FATAL,
   ROW_FLAG_MESSAGE,
-  ROW_FLAGS,
-  ROW_INDEX,
-  ROW_KIND,
+  ROW_HEAD_END,
+  ROW_HEAD_START,
+  ROW_META,
+  ROW_PAYLOAD_END,
   ROW_PAYLOAD_START,
   ROW_START,
-  ROW_TIME,
   type ConnectionConfig,
+  type FrameRef,
   type FrameDetail,
   type RowBatch,
   type UiToWorker,
@@ -26,11 +25,14 @@ import {
 } from "../../web/src/session/worker-protocol.js";
 import { concat, KV_PROTO, kvRequestFrame, kvResponseFrame, splitAt } from "./kv-fixtures.js";
 
-/** An engine and everything it posted. */
-function harness() {
+/** Sends messages to an engine; returns what it posted in answer. */
+type Send = (...msgs: UiToWorker[]) => WorkerToUi[];
+
+/** An engine and everything it posted; with `schemas` false it starts without the kv schema. */
+function harness(schemas = true) {
   const posted: WorkerToUi[] = [];
   const engine = new DecodeEngine((m) => posted.push(m));
-  const send = (...msgs: UiToWorker[]): WorkerToUi[] => {
+  const send: Send = (...msgs) => {
     const from = posted.length;
     for (const m of msgs) {
       engine.handle(m);
@@ -38,9 +40,11 @@ function harness() {
     }
     return posted.slice(from);
   };
-  send({ type: "schemas", req: 1, files: [KV_PROTO] });
+  if (schemas) send({ type: "schemas", req: 1, files: [KV_PROTO] });
   send({ type: "configure", scope: { kind: "all" }, config: DEFAULT_CONFIG });
-  return { engine, posted, send };
+  /** The rows of `conn` in `msgs`, each frame's summary asked of the engine as the page does. */
+  const read = (msgs: readonly WorkerToUi[], conn = "c#1"): Row[] => rowsOf(send, msgs, conn);
+  return { engine, posted, send, read };
 }
 
 interface Row {
@@ -50,38 +54,67 @@ interface Row {
   start: number;
   end: number;
   payloadStart: number;
-  firstChunk: number;
-  endChunk: number;
-  time: number;
   flags: number;
   summary: string;
   note: string;
+  ref: FrameRef;
 }
 
-function rowsOf(msgs: readonly WorkerToUi[], conn = "c#1"): Row[] {
+/**
+ * The rows of `conn` in `msgs` as the page reads them: a frame's index is its
+ * place among its direction's frames; summaries are asked for with the rows' spans.
+ */
+function rowsOf(send: Send, msgs: readonly WorkerToUi[], conn = "c#1"): Row[] {
   const out: Row[] = [];
+  let generation = 0;
   for (const m of msgs) {
     if (m.type === "reset" && m.conn === conn) out.length = 0;
     if (m.type !== "rows") continue;
     for (const b of m.batches.filter((x: RowBatch) => x.conn === conn)) {
+      generation = b.generation;
       for (let i = 0; i < b.rows.length / ROW_FIELDS; i++) {
         const n = (f: number) => b.rows[i * ROW_FIELDS + f] ?? NaN;
-        out.push({
-          kind: n(ROW_KIND),
-          dir: n(1) === 0 ? "c2s" : "s2c",
-          index: n(ROW_INDEX),
+        const meta = n(ROW_META);
+        const dir = meta & 2 ? "s2c" : "c2s";
+        const words = b.words.find((w) => w.row === i);
+        const ref: FrameRef = {
+          index: out.filter((r) => r.kind === KIND_FRAME && r.dir === dir).length,
           start: n(ROW_START),
           end: n(ROW_END),
+          headStart: n(ROW_HEAD_START),
+          headEnd: n(ROW_HEAD_END),
           payloadStart: n(ROW_PAYLOAD_START),
-          firstChunk: n(ROW_FIRST_CHUNK),
-          endChunk: n(ROW_END_CHUNK),
-          time: n(ROW_TIME),
-          flags: n(ROW_FLAGS),
-          summary: b.summaries[i] ?? "",
-          note: b.notes[i] ?? "",
+          payloadEnd: n(ROW_PAYLOAD_END),
+        };
+        out.push({
+          kind: meta & 1,
+          dir,
+          index: (meta & 1) === KIND_FRAME ? ref.index : -1,
+          start: ref.start,
+          end: ref.end,
+          payloadStart: ref.payloadStart,
+          flags: meta >> 2,
+          summary: words?.text ?? "",
+          note: words?.codes ?? "",
+          ref,
         });
       }
     }
+  }
+  for (const dir of ["c2s", "s2c"] as const) {
+    const frames = out.filter((r) => r.kind === KIND_FRAME && r.dir === dir);
+    if (frames.length === 0) continue;
+    const [answer] = send({
+      type: "summaries",
+      req: 1,
+      conn,
+      generation,
+      dir,
+      frames: frames.map((r) => r.ref),
+    });
+    if (answer?.type !== "summaries") throw new Error("no summaries answer");
+    expect(answer.indexes).toEqual(frames.map((r) => r.index));
+    frames.forEach((r, k) => (r.summary = answer.texts[k] ?? ""));
   }
   return out;
 }
@@ -107,10 +140,8 @@ function chunks(
 
 describe("DecodeEngine", () => {
   it("frames kv requests and responses with summaries by message type", () => {
-    const { send } = harness();
-    const rows = rowsOf(
-      send(chunks("c#1", "c2s", [concat(hset, hget)]), chunks("c#1", "s2c", [ok])),
-    );
+    const { send, read } = harness();
+    const rows = read(send(chunks("c#1", "c2s", [concat(hset, hget)]), chunks("c#1", "s2c", [ok])));
     expect(rows.map((r) => [r.kind, r.dir, r.index, r.start, r.end])).toEqual([
       [KIND_FRAME, "c2s", 0, 0, hset.length],
       [KIND_FRAME, "c2s", 1, hset.length, hset.length + hget.length],
@@ -133,32 +164,33 @@ describe("DecodeEngine", () => {
       Array.from({ length: hset.length + hget.length - 1 }, (_, i) => i + 1),
     ],
   ])("frames do not depend on chunking: %s", (_name, cuts) => {
-    const { send } = harness();
+    const { send, read } = harness();
     const parts = splitAt(concat(hset, hget), cuts);
-    const rows = rowsOf(send(chunks("c#1", "c2s", parts)));
+    const rows = read(send(chunks("c#1", "c2s", parts)));
     expect(rows.map((r) => [r.start, r.end, r.summary])).toEqual([
       [0, hset.length, expect.stringContaining("hset")],
       [hset.length, hset.length + hget.length, expect.stringContaining("hget")],
     ]);
-    // Each frame names the chunks it spans and takes the time of the chunk holding its last byte.
-    for (const r of rows) {
-      const last = splitAt(concat(hset, hget), cuts).findIndex(
-        (_p, i, all) => all.slice(0, i + 1).reduce((n, x) => n + x.length, 0) >= r.end,
-      );
-      expect(r.endChunk).toBe(last + 1);
-      expect(r.time).toBe(1000 + last);
-    }
   });
 
   it("decodes a gzip-flagged kv frame, and its detail indexes the decompressed payload", () => {
-    const { send } = harness();
-    const rows = rowsOf(send(chunks("c#1", "s2c", splitAt(big, [100]))));
+    const { send, read } = harness();
+    const rows = read(send(chunks("c#1", "s2c", splitAt(big, [100]))));
     expect(rows).toHaveLength(1);
     expect((rows[0]?.flags ?? 0) & ROW_FLAG_COMPRESSED).toBe(ROW_FLAG_COMPRESSED);
     expect(rows[0]?.summary).toMatch(
       /^CommandResponse status: 200, values: \{string: "the quick brown fox\\n/,
     );
-    const detail = send({ type: "detail", req: 7, conn: "c#1", dir: "s2c", index: 0 })[0];
+    const frame = rows[0]?.ref;
+    if (frame === undefined) throw new Error("no frame row");
+    const detail = send({
+      type: "detail",
+      req: 7,
+      conn: "c#1",
+      generation: 0,
+      dir: "s2c",
+      frame,
+    })[0];
     expect(detail?.type).toBe("detail");
     const d = (detail as { detail: FrameDetail }).detail;
     expect(d.message?.source.kind).toBe("gzip");
@@ -176,7 +208,7 @@ describe("DecodeEngine", () => {
   });
 
   it("re-frames every byte received so far when the framing changes", () => {
-    const { send } = harness();
+    const { send, read } = harness();
     send(chunks("c#1", "c2s", [hset, hget]));
     const config: ConnectionConfig = {
       c2s: { framing: "fixed:size=4", payload: { kind: "none" } },
@@ -184,19 +216,19 @@ describe("DecodeEngine", () => {
     };
     const out = send({ type: "configure", scope: { kind: "all" }, config });
     expect(out[0]).toEqual({ type: "reset", conn: "c#1", generation: 1 });
-    const rows = rowsOf(out);
+    const rows = read(out);
     const total = hset.length + hget.length;
     expect(rows.filter((r) => r.kind === KIND_FRAME)).toHaveLength(Math.floor(total / 4));
     expect(rows.map((r) => r.start)).toEqual(rows.map((_r, i) => 4 * i));
     const batch = out.find((m) => m.type === "rows");
     expect(batch?.type === "rows" && batch.batches[0]?.generation).toBe(1);
     // New chunks are framed with the new settings too.
-    const more = rowsOf(send(chunks("c#1", "c2s", [Uint8Array.of(1, 2, 3, 4)])));
+    const more = read(send(chunks("c#1", "c2s", [Uint8Array.of(1, 2, 3, 4)])));
     expect(more.map((r) => r.start)).toEqual([total - (total % 4)]);
   });
 
   it("a per-connection setting leaves the other connections alone", () => {
-    const { send } = harness();
+    const { send, read } = harness();
     send(chunks("a#1", "c2s", [hset]), chunks("a#2", "c2s", [hset]));
     const out = send({
       type: "configure",
@@ -206,20 +238,20 @@ describe("DecodeEngine", () => {
     expect(out.filter((m) => m.type === "reset").map((m) => (m as { conn: string }).conn)).toEqual([
       "a#2",
     ]);
-    expect(rowsOf(out, "a#2").filter((r) => r.kind === KIND_FRAME)).toHaveLength(
+    expect(read(out, "a#2").filter((r) => r.kind === KIND_FRAME)).toHaveLength(
       Math.floor(hset.length / 2),
     );
   });
 
   it("reports a fatal framing issue as a row and where framing stopped", () => {
-    const { send } = harness();
+    const { send, read } = harness();
     send({
       type: "configure",
       scope: { kind: "all" },
       config: { ...DEFAULT_CONFIG, c2s: { framing: "length:max=4", payload: { kind: "raw" } } },
     });
     const out = send(chunks("c#1", "c2s", [hset]));
-    const rows = rowsOf(out);
+    const rows = read(out);
     expect(rows).toHaveLength(1);
     expect(rows[0]?.kind).toBe(KIND_ISSUE);
     expect(rows[0]?.note).toBe("FRAME_TOO_LARGE");
@@ -229,9 +261,9 @@ describe("DecodeEngine", () => {
   });
 
   it("reports a frame left open when the stream ends", () => {
-    const { send } = harness();
+    const { send, read } = harness();
     send(chunks("c#1", "c2s", [hset.subarray(0, 6)]));
-    const rows = rowsOf(send({ type: "end", conn: "c#1", dir: "c2s" }));
+    const rows = read(send({ type: "end", conn: "c#1", dir: "c2s" }));
     expect(rows.map((r) => [r.kind, r.start])).toEqual([[KIND_ISSUE, 0]]);
     expect(rows[0]?.note).toMatch(/^[A-Z_]+$/);
   });
@@ -256,34 +288,56 @@ describe("DecodeEngine", () => {
   });
 
   it("decodes schemaless while the configured type is not loaded, and with it once it is", () => {
-    const posted: WorkerToUi[] = [];
-    const engine = new DecodeEngine((m) => posted.push(m));
-    engine.handle({ type: "configure", scope: { kind: "all" }, config: DEFAULT_CONFIG });
-    engine.handle(chunks("c#1", "c2s", [hget]));
-    engine.flush();
-    expect(rowsOf(posted)[0]?.summary).toBe('1: {1: "users", 2: "alice"}');
-    engine.handle({ type: "schemas", req: 1, files: [KV_PROTO] });
-    engine.flush();
-    expect(rowsOf(posted)[0]?.summary).toBe('CommandRequest hget {table: "users", key: "alice"}');
+    const { send, posted } = harness(false);
+    send(chunks("c#1", "c2s", [hget]));
+    expect(rowsOf(send, posted)[0]?.summary).toBe('1: {1: "users", 2: "alice"}');
+    send({ type: "schemas", req: 1, files: [KV_PROTO] });
+    expect(rowsOf(send, posted)[0]?.summary).toBe(
+      'CommandRequest hget {table: "users", key: "alice"}',
+    );
   });
 
   it("refuses an invalid spec with a notice and keeps framing as before", () => {
-    const { send } = harness();
+    const { send, read } = harness();
     const out = send({
       type: "configure",
       scope: { kind: "all" },
       config: { ...DEFAULT_CONFIG, s2c: { framing: "length:size=9", payload: { kind: "raw" } } },
     });
     expect(out).toEqual([{ type: "notice", text: expect.stringContaining("size") }]);
-    expect(rowsOf(send(chunks("c#1", "c2s", [hget])))[0]?.end).toBe(hget.length);
+    expect(read(send(chunks("c#1", "c2s", [hget])))[0]?.end).toBe(hget.length);
     expect(KV_FRAMING).toBe("length:mask=7fffffff,gzip=80000000");
   });
 
   it("answers a detail request for a frame that does not exist with undefined", () => {
     const { send } = harness();
-    const out = send({ type: "detail", req: 1, conn: "nope", dir: "c2s", index: 0 });
+    const frame: FrameRef = {
+      index: 0,
+      start: 0,
+      end: 4,
+      headStart: 0,
+      headEnd: 4,
+      payloadStart: 4,
+      payloadEnd: 4,
+    };
+    const out = send({ type: "detail", req: 1, conn: "nope", generation: 0, dir: "c2s", frame });
     expect(out).toEqual([
       { type: "detail", req: 1, conn: "nope", dir: "c2s", index: 0, detail: undefined },
     ]);
+  });
+
+  it("answers no summaries for an older generation or spans the stream does not hold", () => {
+    const { send, read } = harness();
+    const rows = read(send(chunks("c#1", "c2s", [hget])));
+    const ref = rows[0]?.ref;
+    if (ref === undefined) throw new Error("no frame row");
+    const ask = (generation: number, frames: FrameRef[]) =>
+      send({ type: "summaries", req: 9, conn: "c#1", generation, dir: "c2s", frames })[0];
+    // Framed again: generation 1 replaces 0, with the same spans.
+    send({ type: "configure", scope: { kind: "all" }, config: DEFAULT_CONFIG });
+    expect(ask(0, [ref])).toMatchObject({ indexes: [], texts: [] });
+    expect(ask(1, [{ ...ref, end: ref.end + 1 }])).toMatchObject({ indexes: [], texts: [] });
+    expect(ask(1, [{ ...ref, index: 1 }])).toMatchObject({ indexes: [], texts: [] });
+    expect(ask(1, [ref])).toMatchObject({ indexes: [0], texts: [expect.stringContaining("hget")] });
   });
 });

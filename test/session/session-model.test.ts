@@ -76,6 +76,10 @@ describe("SessionModel", () => {
     expect(model.selection.conn).toBe(key);
     const t = model.tables.get(key);
     expect(t?.count).toBe(2);
+    // Rows carry no summaries: the list asks for the ones it shows.
+    expect(t?.summary(0)).toBeUndefined();
+    model.askSummaries(key, [0, 1]);
+    settle();
     expect(t?.summary(0)).toBe('CommandRequest hget {table: "users", key: "alice"}');
     expect(t?.summary(1)).toBe('CommandResponse status: 200, values: {string: "Alice Liddell"}');
     expect(model.selection.row).toBe(0);

@@ -62,3 +62,43 @@ describe("RowFilter", () => {
     expect(isPassThrough({ dir: "c2s", text: "" })).toBe(false);
   });
 });
+
+describe("RowFilter with summaries still to come", () => {
+  it("stops at the first summary it lacks, asks for the rows from there, and goes on once they came", () => {
+    const held = new Map<number, string>([
+      [0, "CommandRequest hset"],
+      [1, "CommandResponse status: 200"],
+    ]);
+    const src: FilterSource = {
+      count: 4,
+      generation: 0,
+      dirOf: (r) => (r % 2 === 0 ? "c2s" : "s2c"),
+      summary: (r) => held.get(r),
+      note: () => "",
+    };
+    const f = new RowFilter();
+    const spec = { dir: "all", text: "status" } as const;
+    const first = f.update(src, spec);
+    expect(matches(first)).toEqual([1]);
+    expect(first.scanned).toBe(2);
+    expect(first.wanted).toEqual([2, 3]);
+    held.set(2, "CommandRequest hget");
+    held.set(3, "CommandResponse status: 404");
+    const second = f.update(src, spec);
+    expect(matches(second)).toEqual([1, 3]);
+    expect([second.scanned, second.wanted]).toEqual([4, []]);
+  });
+
+  it("asks only for rows of the direction filtered on, and a direction-only filter needs no summaries", () => {
+    const src: FilterSource = {
+      count: 4,
+      generation: 0,
+      dirOf: (r) => (r % 2 === 0 ? "c2s" : "s2c"),
+      summary: () => undefined,
+      note: () => "",
+    };
+    expect(new RowFilter().update(src, { dir: "s2c", text: "x" }).wanted).toEqual([1, 3]);
+    const byDir = new RowFilter().update(src, { dir: "s2c", text: "" });
+    expect([matches(byDir), byDir.wanted]).toEqual([[1, 3], []]);
+  });
+});

@@ -32,6 +32,9 @@ const model = new SessionModel({
   worker,
   schedule: (fn) => void requestAnimationFrame(fn),
   protoFiles: BUNDLED_PROTOS,
+  // A fast stream re-renders the page 4 times a second (Wireshark updates its live list
+  // twice a second); what the user does still shows on the next frame.
+  trafficRenderMs: 250,
 });
 decodeWorker.onerror = (event) =>
   model.notice("worker", `the decode worker failed: ${event.message}`);

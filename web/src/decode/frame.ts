@@ -70,6 +70,12 @@ export interface Frame {
   readonly info: FrameInfo | undefined;
 }
 
+/** A frame's index and spans without its chunks and info (what a frame list row holds). */
+export type FrameSpans = Pick<
+  Frame,
+  "index" | "start" | "end" | "headStart" | "headEnd" | "payloadStart" | "payloadEnd"
+>;
+
 /**
  * The one constructor of frames: a class with fixed fields, which V8 allocates
  * faster than an object literal on the hot path. Instances are plain data

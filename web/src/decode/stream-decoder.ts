@@ -99,19 +99,19 @@ export class StreamDecoder {
     if (frame.payloadStart < this.store.heldFrom)
       return { frame, payload: undefined, message: undefined };
     const payload = payloadBytes(this.store, frame);
-    // gRPC-Web trailers frames carry header lines, not a message.
-    const carriesMessage = !(frame.info?.kind === "grpc" && frame.info.trailer);
-    const message =
-      this.mode.kind === "none" || !carriesMessage
-        ? undefined
-        : decodePayload(
-            payload,
-            frame.payloadStart,
-            frame.info,
-            this.mode.kind === "schema" ? { type: this.mode.type } : undefined,
-          );
-    return { frame, payload, message };
+    return { frame, payload, message: decodeFramePayload(frame, payload, this.mode) };
   }
+}
+
+/** A frame's payload decoded as `mode` says; undefined for "none" and for gRPC-Web trailers (header lines). */
+export function decodeFramePayload(
+  frame: Frame,
+  payload: Uint8Array,
+  mode: PayloadMode,
+): DecodedMessage | undefined {
+  if (mode.kind === "none" || (frame.info?.kind === "grpc" && frame.info.trailer)) return undefined;
+  const schema = mode.kind === "schema" ? { type: mode.type } : undefined;
+  return decodePayload(payload, frame.payloadStart, frame.info, schema);
 }
 
 /** The payload as the framing hands it over: one slice, or a chunked HTTP body's pieces joined. */

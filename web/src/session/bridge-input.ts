@@ -75,5 +75,5 @@ function onChunk(
   model.table(key);
   model.queueChunk({ conn: key, dir, time, bytes });
   model.selection.noticeTraffic(key);
-  model.changed();
+  model.trafficChanged();
 }

@@ -57,6 +57,12 @@ export class StreamChunks {
     return lo;
   }
 
+  /** When the byte at stream offset `at` arrived (µs; the last chunk's time past the end, 0 before any). */
+  timeAt(at: number): number {
+    const k = at >= this.length ? this.list.length - 1 : this.chunkIndexAt(Math.max(0, at));
+    return this.list[k]?.time ?? 0;
+  }
+
   /** The byte at stream offset `at`, or undefined outside the stream. */
   byteAt(at: number): number | undefined {
     const k = this.chunkIndexAt(at);

@@ -5,14 +5,21 @@ import { createFramer, createFramerPair } from "../decode/framers.js";
 import { parseFramingSpec, type FramingSpec } from "../decode/spec.js";
 import { StreamDecoder, type PayloadMode, type StreamEvent } from "../decode/stream-decoder.js";
 import type { Direction } from "./bridge-protocol.js";
-import { frameDetail, pushRows, type EngineStream, type PendingRows } from "./engine-stream.js";
+import {
+  frameDetail,
+  frameOf,
+  frameSummary,
+  PendingRows,
+  pushRows,
+  type EngineStream,
+} from "./engine-stream.js";
 import { findMessageType, listMessageTypes, loadSchemas } from "./schema-load.js";
 import {
-  ROW_FIELDS,
   type ChunkItem,
   type ConnKey,
   type ConnectionConfig,
   type FrameDetail,
+  type FrameRef,
   type RowBatch,
   type StreamConfig,
   type UiToWorker,
@@ -78,12 +85,14 @@ export class DecodeEngine {
             req: msg.req,
             conn: msg.conn,
             dir: msg.dir,
-            index: msg.index,
-            detail: this.detail(msg.conn, msg.dir, msg.index),
+            index: msg.frame.index,
+            detail: this.detail(msg.conn, msg.generation, msg.dir, msg.frame),
           },
           [],
         );
         return;
+      case "summaries":
+        return this.summaries(msg);
       case "forget":
         for (const key of msg.conns) {
           this.conns.delete(key);
@@ -101,15 +110,14 @@ export class DecodeEngine {
     const transfer: ArrayBuffer[] = [];
     for (const [key, p] of this.pending) {
       const conn = this.conns.get(key);
-      if (conn === undefined || p.rows.length === 0) continue;
-      const rows = Float64Array.from(p.rows);
+      if (conn === undefined || p.count === 0) continue;
+      const rows = p.take();
       transfer.push(rows.buffer);
       batches.push({
         conn: key,
         generation: p.generation,
         rows,
-        summaries: p.summaries,
-        notes: p.notes,
+        words: p.words,
         c2s: { stoppedAt: conn.c2s.decoder.stoppedAt ?? null, framing: conn.c2s.spec },
         s2c: { stoppedAt: conn.s2c.decoder.stoppedAt ?? null, framing: conn.s2c.spec },
       });
@@ -159,7 +167,7 @@ export class DecodeEngine {
       chunkStarts: [],
       chunkTimes: [],
       decoder: new StreamDecoder(framer.spec, mode, framer.framer),
-      frames: [],
+      infos: [],
       issues: [],
       ended: false,
       spec: config.framing,
@@ -264,17 +272,44 @@ export class DecodeEngine {
     if (events.length === 0) return;
     let p = this.pending.get(conn.key);
     if (p === undefined) {
-      p = { generation: conn.generation, rows: [], summaries: [], notes: [] };
+      p = new PendingRows(conn.generation);
       this.pending.set(conn.key, p);
     }
     pushRows(p, dir, conn[dir], events);
-    if (p.rows.length >= ROWS_PER_POST * ROW_FIELDS) this.flush();
+    if (p.count >= ROWS_PER_POST) this.flush();
   }
 
-  private detail(key: ConnKey, dir: Direction, index: number): FrameDetail | undefined {
-    const s = this.conns.get(key)?.[dir];
-    const frame = s?.frames[index];
+  /** The stream of a connection as of `generation`, or undefined once it was framed again. */
+  private stream(key: ConnKey, generation: number, dir: Direction): EngineStream | undefined {
+    const conn = this.conns.get(key);
+    return conn === undefined || conn.generation !== generation ? undefined : conn[dir];
+  }
+
+  private detail(
+    key: ConnKey,
+    generation: number,
+    dir: Direction,
+    ref: FrameRef,
+  ): FrameDetail | undefined {
+    const s = this.stream(key, generation, dir);
+    const frame = s === undefined ? undefined : frameOf(s, ref);
     return s === undefined || frame === undefined ? undefined : frameDetail(s, frame);
+  }
+
+  private summaries(msg: Extract<UiToWorker, { type: "summaries" }>): void {
+    const s = this.stream(msg.conn, msg.generation, msg.dir);
+    const indexes: number[] = [];
+    const texts: string[] = [];
+    if (s !== undefined) {
+      for (const ref of msg.frames) {
+        const frame = frameOf(s, ref);
+        if (frame === undefined) continue;
+        indexes.push(frame.index);
+        texts.push(frameSummary(s, frame));
+      }
+    }
+    const { req, conn, generation, dir } = msg;
+    this.post({ type: "summaries", req, conn, generation, dir, indexes, texts }, []);
   }
 }
 

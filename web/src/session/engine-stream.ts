@@ -1,17 +1,20 @@
 /**
  * One stream inside the decode engine: its bytes, the chunks' offsets and
- * times, its decoder and everything it cut so far; how its frames and issues
- * become rows for the page, and how one frame's field tree is made on demand.
+ * times, its decoder, its issues and each frame's FrameInfo (the page holds
+ * the frames' spans, in its rows); how frames and issues become rows for the
+ * page, and how one frame's summary or field tree is made again on demand.
  */
 import type protobuf from "protobufjs";
 import type { ByteStore } from "../decode/byte-store.js";
 import { DEFAULT_MAX_DECOMPRESSED, gunzipBounded } from "../decode/decompress.js";
-import type { Frame } from "../decode/frame.js";
+import { FrameRecord, type Frame, type FrameInfo } from "../decode/frame.js";
 import type { Issue } from "../decode/issue.js";
 import { decodePayload, isCompressedPayload } from "../decode/payload.js";
 import { messageToJson } from "../decode/proto-json.js";
 import { rawMessageJson } from "../decode/records.js";
 import {
+  decodeFramePayload,
+  MAX_HELD_BYTES,
   payloadBytes,
   type PayloadMode,
   type StreamDecoder,
@@ -22,21 +25,26 @@ import type { Direction } from "./bridge-protocol.js";
 import {
   KIND_FRAME,
   KIND_ISSUE,
+  ROW_FIELDS,
   ROW_FLAG_COMPRESSED,
   ROW_FLAG_FATAL,
   ROW_FLAG_ISSUES,
   ROW_FLAG_MESSAGE,
+  rowMeta,
   type FrameDetail,
+  type FrameRef,
+  type RowWords,
 } from "./worker-protocol.js";
 
 export interface EngineStream {
-  /** Every byte of the stream (never discarded: re-framing and details need them). */
+  /** Every byte of the stream (never discarded: re-framing, summaries and details need them). */
   readonly store: ByteStore;
   readonly chunkStarts: number[];
   /** Per chunk: µs since the Unix epoch. */
   readonly chunkTimes: number[];
   decoder: StreamDecoder;
-  frames: Frame[];
+  /** Per frame, by index: what the framer learned (equal neighbours share one object). */
+  infos: (FrameInfo | undefined)[];
   issues: Issue[];
   ended: boolean;
   spec: string;
@@ -45,14 +53,47 @@ export interface EngineStream {
 }
 
 /** Rows gathered for one connection until the next post. */
-export interface PendingRows {
-  generation: number;
-  rows: number[];
-  summaries: string[];
-  notes: string[];
+export class PendingRows {
+  rows: Float64Array<ArrayBuffer> = new Float64Array(256 * ROW_FIELDS);
+  /** Rows held. */
+  count = 0;
+  readonly words: RowWords[] = [];
+
+  constructor(readonly generation: number) {}
+
+  /** Appends one row. */
+  push(
+    meta: number,
+    start: number,
+    end: number,
+    headStart: number,
+    headEnd: number,
+    payloadStart: number,
+    payloadEnd: number,
+  ): void {
+    if ((this.count + 1) * ROW_FIELDS > this.rows.length) {
+      const next = new Float64Array(this.rows.length * 2);
+      next.set(this.rows);
+      this.rows = next;
+    }
+    const at = this.count++ * ROW_FIELDS;
+    const r = this.rows;
+    r[at] = meta;
+    r[at + 1] = start;
+    r[at + 2] = end;
+    r[at + 3] = headStart;
+    r[at + 4] = headEnd;
+    r[at + 5] = payloadStart;
+    r[at + 6] = payloadEnd;
+  }
+
+  /** The rows as a Float64Array of their own (to transfer). */
+  take(): Float64Array<ArrayBuffer> {
+    return this.rows.slice(0, this.count * ROW_FIELDS);
+  }
 }
 
-/** Appends a row (see ROW_* in worker-protocol.ts) per frame and per issue, keeping them in the stream. */
+/** Appends a row (see ROW_* in worker-protocol.ts) per frame and per issue, keeping what the stream needs later. */
 export function pushRows(
   p: PendingRows,
   dir: Direction,
@@ -62,55 +103,87 @@ export function pushRows(
   const d = dir === "c2s" ? 0 : 1;
   for (const ev of events) {
     if (ev.type === "frame") {
-      const { frame, payload, message } = ev.frame;
-      s.frames.push(frame);
-      let flags = isCompressedPayload(frame.info) ? ROW_FLAG_COMPRESSED : 0;
-      if (message !== undefined) flags |= ROW_FLAG_MESSAGE;
-      if (message !== undefined && message.issues.length > 0) flags |= ROW_FLAG_ISSUES;
-      if (message?.issues.some((i) => i.fatal)) flags |= ROW_FLAG_FATAL;
-      p.rows.push(
-        KIND_FRAME,
-        d,
-        frame.index,
+      const { frame, message } = ev.frame;
+      const info = frame.info;
+      const last = s.infos[s.infos.length - 1];
+      s.infos.push(last !== undefined && sameInfo(last, info) ? last : info);
+      let flags = isCompressedPayload(info) ? ROW_FLAG_COMPRESSED : 0;
+      if (message !== undefined) {
+        flags |= ROW_FLAG_MESSAGE;
+        if (message.issues.length > 0) {
+          flags |= ROW_FLAG_ISSUES;
+          if (message.issues.some((i) => i.fatal)) flags |= ROW_FLAG_FATAL;
+          p.words.push({ row: p.count, text: "", codes: codes(message.issues) });
+        }
+      }
+      p.push(
+        rowMeta(KIND_FRAME, d, flags),
         frame.start,
         frame.end,
         frame.headStart,
         frame.headEnd,
         frame.payloadStart,
         frame.payloadEnd,
-        frame.firstChunk,
-        frame.endChunk,
-        s.chunkTimes[Math.max(0, frame.endChunk - 1)] ?? 0,
-        flags,
       );
-      p.summaries.push(summarizeFrame(frame, payload, message));
-      p.notes.push(message === undefined ? "" : codes(message.issues));
     } else {
       const issue = ev.issue;
-      const ordinal = s.issues.length;
       s.issues.push(issue);
       const [start, end] = issue.span;
-      const first = chunkIndexAt(s.chunkStarts, start);
-      const last = chunkIndexAt(s.chunkStarts, Math.max(start, end - 1));
-      p.rows.push(
-        KIND_ISSUE,
-        d,
-        ordinal,
-        start,
-        end,
-        start,
-        start,
-        start,
-        start,
-        first,
-        last + 1,
-        s.chunkTimes[last] ?? s.chunkTimes[s.chunkTimes.length - 1] ?? 0,
-        ROW_FLAG_ISSUES | (issue.fatal ? ROW_FLAG_FATAL : 0),
-      );
-      p.summaries.push(issue.text);
-      p.notes.push(issue.code);
+      p.words.push({ row: p.count, text: issue.text, codes: issue.code });
+      const flags = ROW_FLAG_ISSUES | (issue.fatal ? ROW_FLAG_FATAL : 0);
+      p.push(rowMeta(KIND_ISSUE, d, flags), start, end, start, end, start, end);
     }
   }
+}
+
+/** True when two infos say the same (HTTP/1 infos never compare equal: each has its own start line). */
+function sameInfo(a: FrameInfo, b: FrameInfo | undefined): boolean {
+  if (b === undefined || a.kind !== b.kind) return false;
+  switch (a.kind) {
+    case "length":
+      return (
+        b.kind === "length" && a.length === b.length && a.flags === b.flags && a.gzip === b.gzip
+      );
+    case "grpc":
+      return b.kind === "grpc" && a.flag === b.flag && a.trailer === b.trailer;
+    case "resp":
+      return b.kind === "resp" && a.type === b.type && a.attributes === b.attributes;
+    case "http1":
+      return false;
+  }
+}
+
+/** The frame a row describes, with its info; undefined when the stream does not have it (framed again since). */
+export function frameOf(s: EngineStream, ref: FrameRef): Frame | undefined {
+  if (
+    !Number.isInteger(ref.index) ||
+    ref.index < 0 ||
+    ref.index >= s.infos.length ||
+    !(ref.start >= 0 && ref.start <= ref.headStart && ref.headStart <= ref.headEnd) ||
+    !(ref.payloadStart >= ref.start && ref.payloadStart <= ref.payloadEnd) ||
+    !(ref.payloadEnd <= ref.end && ref.end <= s.store.length)
+  )
+    return undefined;
+  return new FrameRecord(
+    ref.index,
+    ref.start,
+    ref.end,
+    ref.headStart,
+    ref.headEnd,
+    ref.payloadStart,
+    ref.payloadEnd,
+    chunkIndexAt(s.chunkStarts, ref.start),
+    chunkIndexAt(s.chunkStarts, Math.max(ref.start, ref.end - 1)) + 1,
+    s.infos[ref.index],
+  );
+}
+
+/** A frame's one-line summary, decoded again from the stream's bytes (as the decoder did). */
+export function frameSummary(s: EngineStream, frame: Frame): string {
+  if (frame.payloadEnd - frame.payloadStart > MAX_HELD_BYTES)
+    return summarizeFrame(frame, undefined, undefined);
+  const payload = payloadBytes(s.store, frame);
+  return summarizeFrame(frame, payload, decodeFramePayload(frame, payload, s.mode));
 }
 
 /** A frame's tree, JSON, gunzipped payload and framing issues, decoded again from the stream's bytes. */

@@ -181,13 +181,16 @@ export class Selection {
   }
 
   private requestDetail(): void {
-    if (this.conn === undefined || this.frame === undefined) return;
+    const t = this.table();
+    const frame = t?.frameRef(this.row);
+    if (this.conn === undefined || this.frame === undefined || frame === undefined) return;
     this.post({
       type: "detail",
       req: ++this.detailReq,
       conn: this.conn,
+      generation: t?.generation ?? 0,
       dir: this.frame.dir,
-      index: this.frame.index,
+      frame,
     });
   }
 

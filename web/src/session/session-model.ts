@@ -19,6 +19,7 @@ import type {
   ChunkItem,
   ConnKey,
   ConnectionConfig,
+  FrameRef,
   SchemaStatus,
   UiToWorker,
   WorkerToUi,
@@ -55,6 +56,15 @@ export interface SessionModelOptions {
   readonly schedule: (fn: () => void) => void;
   /** The .proto files offered from the start (proto/*.proto). */
   readonly protoFiles: readonly ProtoFile[];
+  /**
+   * Least time between two re-renders caused by traffic alone (ms; default 0).
+   * A fast stream then re-renders a few times a second instead of every frame,
+   * which leaves the main thread free to take in bytes; what the user does still
+   * shows on the next frame.
+   */
+  readonly trafficRenderMs?: number;
+  /** A clock in ms for `trafficRenderMs` (default performance.now). */
+  readonly now?: () => number;
 }
 
 export class SessionModel {
@@ -92,13 +102,18 @@ export class SessionModel {
   }
   private readonly listeners = new Set<() => void>();
   private scheduled = false;
+  private urgent = false;
+  private notifiedAt = -Infinity;
+  private readonly now: () => number;
   private noticeId = 0;
   private schemaReq = 0;
+  private summaryReq = 0;
   private started = false;
   /** The demo tap is attached by itself once per page load, not again after the user detached it. */
   demoOffered = false;
 
   constructor(private readonly options: SessionModelOptions) {
+    this.now = options.now ?? (() => performance.now());
     this.bridge = options.client.state;
     this.protoFiles = [...options.protoFiles];
     this.selection = new Selection(this, (msg) => this.options.worker.postMessage(msg));
@@ -128,6 +143,19 @@ export class SessionModel {
 
   /** Marks the state changed; listeners run once on the next tick. */
   changed(): void {
+    this.urgent = true;
+    this.tick();
+  }
+
+  /**
+   * Marks the state changed by traffic (chunks, rows): queued chunks go to the
+   * worker on the next tick, listeners run at most every `trafficRenderMs`.
+   */
+  trafficChanged(): void {
+    this.tick();
+  }
+
+  private tick(): void {
     if (this.scheduled) return;
     this.scheduled = true;
     this.options.schedule(() => {
@@ -135,6 +163,13 @@ export class SessionModel {
       if (this.outbox.length > 0) {
         this.options.worker.postMessage({ type: "chunks", items: this.outbox.splice(0) });
       }
+      const now = this.now();
+      if (!this.urgent && now - this.notifiedAt < (this.options.trafficRenderMs ?? 0)) {
+        this.tick();
+        return;
+      }
+      this.urgent = false;
+      this.notifiedAt = now;
       this.version++;
       for (const l of this.listeners) l();
     });
@@ -263,6 +298,31 @@ export class SessionModel {
     this.changed();
   }
 
+  /**
+   * Asks the worker for the summaries of frame rows of a connection (those the
+   * list shows or the filter reads) that are neither held nor asked for yet.
+   */
+  askSummaries(key: ConnKey, rows: Iterable<number>): void {
+    const t = this.tables.get(key);
+    if (t === undefined) return;
+    const byDir: Record<Direction, FrameRef[]> = { c2s: [], s2c: [] };
+    for (const row of t.toAsk(rows)) {
+      const ref = t.frameRef(row);
+      if (ref !== undefined) byDir[t.dirOf(row)].push(ref);
+    }
+    for (const dir of ["c2s", "s2c"] as const) {
+      if (byDir[dir].length === 0) continue;
+      this.options.worker.postMessage({
+        type: "summaries",
+        req: ++this.summaryReq,
+        conn: key,
+        generation: t.generation,
+        dir,
+        frames: byDir[dir],
+      });
+    }
+  }
+
   /** Forgets every connection that has closed. */
   clearClosed(): void {
     const gone = this.store.keys().filter((k) => this.store.get(k)?.closed !== undefined);
@@ -315,7 +375,8 @@ export class SessionModel {
           if (this.store.get(b.conn) === undefined) continue;
           if (this.table(b.conn).append(b)) this.selection.rowsAdded(b.conn);
         }
-        break;
+        this.trafficChanged();
+        return;
       case "schemas":
         if (msg.req !== this.schemaReq) return;
         this.schemas = msg.status;
@@ -324,6 +385,15 @@ export class SessionModel {
       case "detail":
         this.selection.detailArrived(msg);
         break;
+      case "summaries": {
+        const t = this.tables.get(msg.conn);
+        if (t === undefined || t.generation !== msg.generation) return;
+        t.putSummaries(msg.dir, msg.indexes, msg.texts);
+        // Rows in view ask for summaries on every render: under fast traffic this must not
+        // turn into a render per answer.
+        this.trafficChanged();
+        return;
+      }
       case "notice":
         this.notice("framing", msg.text);
         return;

@@ -6,7 +6,7 @@
  */
 import type { Direction } from "./bridge-protocol.js";
 import type { DecodedMessage } from "../decode/proto-tree.js";
-import type { Frame } from "../decode/frame.js";
+import type { Frame, FrameSpans } from "../decode/frame.js";
 import type { Issue } from "../decode/issue.js";
 import type { ProtoFile, SchemaError } from "./schema-load.js";
 
@@ -56,38 +56,40 @@ export type UiToWorker =
     }
   /** Replaces the loaded .proto files; answered by `schemas`. */
   | { readonly type: "schemas"; readonly req: number; readonly files: readonly ProtoFile[] }
-  /** The field tree of one frame; answered by `detail`. */
-  | {
-      readonly type: "detail";
-      readonly req: number;
-      readonly conn: ConnKey;
-      readonly dir: Direction;
-      readonly index: number;
-    }
+  /** The field tree of one frame (its row's spans in `frame`); answered by `detail`. */
+  | ({ readonly type: "detail"; readonly frame: FrameRef } & StreamQuery)
+  /**
+   * One-line summaries of frames of one stream (the rows' spans in `frames`);
+   * answered by `summaries`. Rows carry none: the page asks for the ones it shows or filters.
+   */
+  | ({ readonly type: "summaries"; readonly frames: readonly FrameRef[] } & StreamQuery)
   /** Drops connections and everything decoded from them. */
   | { readonly type: "forget"; readonly conns: readonly ConnKey[] };
 
-/** Numbers of one row in a `rows` batch, in this order. */
-export const ROW_KIND = 0;
-export const ROW_DIR = 1;
-/** Frame index in its stream, or the issue's ordinal among its stream's issues. */
-export const ROW_INDEX = 2;
-export const ROW_START = 3;
-export const ROW_END = 4;
-export const ROW_HEAD_START = 5;
-export const ROW_HEAD_END = 6;
-export const ROW_PAYLOAD_START = 7;
-export const ROW_PAYLOAD_END = 8;
-export const ROW_FIRST_CHUNK = 9;
-export const ROW_END_CHUNK = 10;
-/** When the row's last byte arrived: µs since the Unix epoch. */
-export const ROW_TIME = 11;
-/** ROW_FLAG_* bits. */
-export const ROW_FLAGS = 12;
+/**
+ * Numbers of one row in a `rows` batch, in this order (ROW_FIELDS of them):
+ * META packs the kind (bit 0: KIND_*), the direction (bit 1: 0 c2s, 1 s2c) and
+ * the ROW_FLAG_* bits (from bit 2); then the row's spans as stream offsets. An
+ * issue row's spans are all its issue's span. Everything else about a row is
+ * derived: a frame's index is its place among its stream's frame rows, its time
+ * is that of the chunk holding its last byte, its summary is asked for.
+ */
+export const ROW_META = 0;
+export const ROW_START = 1;
+export const ROW_END = 2;
+export const ROW_HEAD_START = 3;
+export const ROW_HEAD_END = 4;
+export const ROW_PAYLOAD_START = 5;
+export const ROW_PAYLOAD_END = 6;
 /** Numbers a row takes in a batch. */
-export const ROW_FIELDS = 13;
+export const ROW_FIELDS = 7;
 
-/** ROW_KIND values: a frame, or an issue of the framing outside any frame's payload. */
+/** ROW_META of a row: kind, direction (0 c2s, 1 s2c) and ROW_FLAG_* bits. */
+export function rowMeta(kind: number, dir: 0 | 1, flags: number): number {
+  return kind | (dir << 1) | (flags << 2);
+}
+
+/** KIND_* values (bit 0 of ROW_META): a frame, or an issue of the framing outside any frame's payload. */
 export const KIND_FRAME = 0;
 export const KIND_ISSUE = 1;
 
@@ -115,12 +117,31 @@ export interface RowBatch {
   readonly generation: number;
   /** ROW_FIELDS numbers per row. */
   readonly rows: Float64Array;
-  /** A one-line summary per row: message type and first fields, or the issue's text. */
-  readonly summaries: readonly string[];
-  /** Issue codes per row, space-separated ("" for none). */
-  readonly notes: readonly string[];
+  /** Words for the few rows that have issues (rows without are not listed), in row order. */
+  readonly words: readonly RowWords[];
   readonly c2s: StreamStatus;
   readonly s2c: StreamStatus;
+}
+
+/** What a row with issues says: its issue's text (issue rows) and the issue codes. */
+export interface RowWords {
+  /** The row's place in its batch. */
+  readonly row: number;
+  /** An issue row's text ("" for a frame: its summary is asked for like any other). */
+  readonly text: string;
+  /** Issue codes, space-separated. */
+  readonly codes: string;
+}
+
+/** A frame as the page knows it from its row: its index in its stream and its spans. */
+export type FrameRef = FrameSpans;
+
+/** One stream of a connection as framed in `generation`: what a request is about and its answer names. */
+export interface StreamQuery {
+  readonly req: number;
+  readonly conn: ConnKey;
+  readonly generation: number;
+  readonly dir: Direction;
 }
 
 /** Everything the field tree and hex view need about one frame. */
@@ -156,5 +177,11 @@ export type WorkerToUi =
       /** Undefined when the frame is gone (the stream was framed again). */
       readonly detail: FrameDetail | undefined;
     }
+  /** Summaries in the order asked; none when the connection was framed again since. */
+  | ({
+      readonly type: "summaries";
+      readonly indexes: readonly number[];
+      readonly texts: readonly string[];
+    } & StreamQuery)
   /** Something the worker could not do, said in words (a bad spec, an unknown type). */
   | { readonly type: "notice"; readonly text: string };

@@ -1,12 +1,10 @@
-import { useState, type KeyboardEvent } from "react";
+import { useEffect, useState, type KeyboardEvent } from "react";
 import {
   ROW_END,
   ROW_FLAG_COMPRESSED,
   ROW_FLAG_FATAL,
   ROW_FLAG_ISSUES,
-  ROW_FLAGS,
   ROW_START,
-  ROW_TIME,
 } from "../session/worker-protocol.js";
 import type { FrameTable } from "../session/frame-table.js";
 import { formatSize } from "./byte-text.js";
@@ -50,6 +48,25 @@ export function FrameList() {
     return -1;
   };
   const t0 = conn?.info?.openedAt ?? conn?.c2s.chunk(0)?.time ?? conn?.s2c.chunk(0)?.time ?? 0;
+  /** When a row's last byte arrived (µs). */
+  const timeOf = (row: number): number =>
+    table === undefined || conn === undefined
+      ? t0
+      : conn[table.dirOf(row)].timeAt(
+          Math.max(table.num(row, ROW_START), table.num(row, ROW_END) - 1),
+        );
+  // A text filter reads summaries the worker has not sent yet: ask for the next rows it needs.
+  const wanted = filtered?.wanted;
+  useEffect(() => {
+    if (key !== undefined && wanted !== undefined && wanted.length > 0)
+      model.askSummaries(key, wanted);
+  }, [model, key, wanted]);
+  const onShown = (start: number, end: number): void => {
+    if (key === undefined) return;
+    const rows: number[] = [];
+    for (let i = start; i < end; i++) rows.push(rowAt(i));
+    model.askSummaries(key, rows);
+  };
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>, page: number): void => {
     const at = positionOf(sel.row);
@@ -74,11 +91,12 @@ export function FrameList() {
     const row = rowAt(i);
     if (table === undefined || row < 0) return null;
     const d = table.dirOf(row);
-    const flags = table.num(row, ROW_FLAGS);
-    const time = table.num(row, ROW_TIME);
-    const prev = i === 0 ? t0 : table.num(rowAt(i - 1), ROW_TIME);
+    const flags = table.flags(row);
+    const time = timeOf(row);
+    const prev = i === 0 ? t0 : timeOf(rowAt(i - 1));
     const isFrame = table.isFrame(row);
     const note = table.note(row);
+    const summary = table.summary(row);
     const cls = [
       "frow",
       d,
@@ -111,10 +129,10 @@ export function FrameList() {
         <span className="col-size">
           {isFrame ? formatSize(table.num(row, ROW_END) - table.num(row, ROW_START)) : ""}
         </span>
-        <span className="col-summary" title={table.summary(row)}>
+        <span className="col-summary" title={summary}>
           {flags & ROW_FLAG_COMPRESSED ? <span className="badge gz">gzip</span> : null}
           {isFrame ? null : <span className="badge bad">issue</span>}
-          {table.summary(row)}
+          {summary ?? <span className="muted">…</span>}
         </span>
         <span className={`col-issues ${flags & ROW_FLAG_ISSUES ? "has" : ""}`} title={note}>
           {note}
@@ -149,7 +167,13 @@ export function FrameList() {
           aria-label="Filter frames"
         />
         <span className="muted count" data-testid="frame-count">
-          {pass ? `${total} rows` : `${count} of ${total} rows`}
+          {pass
+            ? `${total} rows`
+            : `${count} of ${total} rows${
+                filtered !== undefined && filtered.scanned < total
+                  ? ` (searching: ${Math.floor((100 * filtered.scanned) / total)}%)`
+                  : ""
+              }`}
         </span>
         <button
           className={follow ? "toggle on" : "toggle"}
@@ -188,6 +212,7 @@ export function FrameList() {
           onKeyDown={onKeyDown}
           label="Frame list"
           testId="frame-list"
+          onShown={onShown}
         />
       )}
     </section>

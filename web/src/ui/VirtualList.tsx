@@ -24,6 +24,8 @@ export interface VirtualListProps {
   readonly onKeyDown?: (event: KeyboardEvent<HTMLDivElement>, rowsPerPage: number) => void;
   readonly label?: string;
   readonly testId?: string;
+  /** After every render: the rows [start, end) in view (to fetch what they show). */
+  readonly onShown?: (start: number, end: number) => void;
 }
 
 /** A scrolling list that renders only the rows in view (see virtual-scroll.ts). */
@@ -103,6 +105,8 @@ export function VirtualList(props: VirtualListProps) {
   });
   const rows: ReactNode[] = [];
   for (let i = v.start; i < v.end; i++) rows.push(props.renderRow(i));
+  const onShown = props.onShown;
+  useEffect(() => onShown?.(v.start, v.end));
   return (
     <div
       ref={ref}

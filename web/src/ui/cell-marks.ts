@@ -6,6 +6,7 @@
  * in the user's byte range). Pure: spans in, a Uint16Array out.
  */
 import type { Span } from "../decode/span.js";
+import type { FrameSpans } from "../decode/frame.js";
 
 export const MARK_FRAME = 1 << 0;
 /** Every other frame, so neighbouring frames are told apart. */
@@ -32,14 +33,7 @@ export const MARK_RANGE = 1 << 14;
 export const MARK_FRAME_START = 1 << 15;
 
 /** A frame's parts in the offsets shown. */
-export interface FrameBox {
-  readonly index: number;
-  readonly start: number;
-  readonly end: number;
-  readonly headStart: number;
-  readonly headEnd: number;
-  readonly payloadStart: number;
-  readonly payloadEnd: number;
+export interface FrameBox extends FrameSpans {
   /** A chunked HTTP body's data pieces (then only those are payload). */
   readonly parts?: readonly Span[] | undefined;
 }

@@ -2,7 +2,13 @@
  * The frame list's filter: by direction and by text (case-insensitive, in the
  * summary or the issue codes). Incremental: when rows are only appended, just
  * the new ones are tested, so a live list of a million rows stays cheap.
+ * Summaries come from the decode worker when asked for: a text filter reads
+ * rows in order and stops at the first summary it does not have yet, saying
+ * which rows to ask for next; it goes on from there once they arrived.
  */
+
+/** Rows a text filter asks summaries for at a time. */
+export const FILTER_ASK_AHEAD = 4000;
 
 export type DirFilter = "all" | "c2s" | "s2c";
 
@@ -17,8 +23,17 @@ export interface FilterSource {
   /** Bumped when rows are replaced (not just appended). */
   readonly generation: number;
   dirOf(row: number): "c2s" | "s2c";
-  summary(row: number): string;
+  /** Undefined while the row's summary is not held (it has to be asked for). */
+  summary(row: number): string | undefined;
   note(row: number): string;
+}
+
+/** The matching rows so far; `scanned` rows were read, `wanted` lists rows whose summaries to ask for. */
+export interface FilterResult {
+  readonly rows: Int32Array;
+  readonly length: number;
+  readonly scanned: number;
+  readonly wanted: readonly number[];
 }
 
 /** True when the filter keeps every row (then no index is built). */
@@ -36,10 +51,7 @@ export class RowFilter {
   private source: FilterSource | undefined;
 
   /** The rows that match, in order; reuses the work of the last call when it can. */
-  update(
-    source: FilterSource,
-    spec: RowFilterSpec,
-  ): { readonly rows: Int32Array; readonly length: number } {
+  update(source: FilterSource, spec: RowFilterSpec): FilterResult {
     const key = `${spec.dir}\u0000${spec.text.trim().toLowerCase()}`;
     if (
       key !== this.key ||
@@ -54,18 +66,26 @@ export class RowFilter {
       this.scanned = 0;
     }
     const needle = spec.text.trim().toLowerCase();
-    for (let row = this.scanned; row < source.count; row++) {
+    let row = this.scanned;
+    for (; row < source.count; row++) {
       if (spec.dir !== "all" && source.dirOf(row) !== spec.dir) continue;
-      if (
-        needle !== "" &&
-        !source.summary(row).toLowerCase().includes(needle) &&
-        !source.note(row).toLowerCase().includes(needle)
-      )
-        continue;
+      if (needle !== "") {
+        const summary = source.summary(row);
+        if (summary === undefined) break;
+        if (
+          !summary.toLowerCase().includes(needle) &&
+          !source.note(row).toLowerCase().includes(needle)
+        )
+          continue;
+      }
       this.push(row);
     }
-    this.scanned = source.count;
-    return { rows: this.rows, length: this.length };
+    this.scanned = row;
+    const wanted: number[] = [];
+    for (let r = row; r < source.count && wanted.length < FILTER_ASK_AHEAD; r++) {
+      if (spec.dir === "all" || source.dirOf(r) === spec.dir) wanted.push(r);
+    }
+    return { rows: this.rows, length: this.length, scanned: row, wanted };
   }
 
   private push(row: number): void {
