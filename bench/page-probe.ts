@@ -7,6 +7,10 @@
 
 /** The members of the page's model (window.framescope) the bench uses. */
 interface PageModel {
+  tables: Map<
+    string,
+    { checked: { c2s: number; s2c: number }; frameCount(dir: "c2s" | "s2c"): number }
+  >;
   bridge: { kind: string; hello?: { taps: { name: string }[] } };
   views: Map<number, unknown>;
   store: { totals: { c2s: number; s2c: number } };
@@ -110,6 +114,24 @@ export function waitForFrames(args: { frames: number; timeoutMs: number }): Prom
           heap: g.performance.memory?.usedJSHeapSize ?? NaN,
         });
       } else g.requestAnimationFrame(check);
+    };
+    check();
+  });
+}
+
+/** Waits (every animation frame) until every listed frame's payload was checked; resolves with performance.now(). */
+export function waitForChecks(timeoutMs: number): Promise<number> {
+  const g = globalThis as unknown as PageGlobals;
+  return new Promise((resolve) => {
+    const start = g.performance.now();
+    const check = (): void => {
+      let done = true;
+      for (const t of g.framescope.tables.values())
+        if (t.checked.c2s < t.frameCount("c2s") || t.checked.s2c < t.frameCount("s2c"))
+          done = false;
+      const now = g.performance.now();
+      if (done || now - start > timeoutMs) resolve(now);
+      else g.requestAnimationFrame(check);
     };
     check();
   });

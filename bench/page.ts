@@ -1,8 +1,9 @@
 /**
  * The page bench, in Debian's Chromium: a fast client writes 100-byte kv
  * frames through a tap at a fixed rate while a page is attached (ingest), then
- * a fresh page opens the capture that run wrote (open) and scrolls its frame
- * list from top to bottom (scroll). Printed: frames/s, bytes lost, the longest
+ * the bridge starts again and a fresh page opens the capture that run wrote
+ * (open: downloaded, framed, listed; payload checks follow) and scrolls its
+ * frame list from top to bottom (scroll). Printed: frames/s, bytes lost, the longest
  * main-thread task, the page's JS heap and the renderer's memory growth next to
  * the issue's budget (twice the capture's bytes plus 100 bytes per frame).
  */
@@ -22,6 +23,7 @@ import {
   isOpen,
   openCapture,
   scrollFrameList,
+  waitForChecks,
   waitForFrames,
   type PageFigures,
 } from "./page-probe.js";
@@ -37,7 +39,7 @@ const SHOTS = join(REPO, "test-results/bench");
 export async function benchPage(): Promise<Row[]> {
   const sink = await startSink();
   const captures = mkdtempSync(join(tmpdir(), "framescope-page-bench-"));
-  const bridge = await startBridge(captures, sink.port);
+  let bridge = await startBridge(captures, sink.port);
   const browser = await launchChromium(["--enable-precise-memory-info", "--js-flags=--expose-gc"]);
   const rows: Row[] = [];
   try {
@@ -52,8 +54,10 @@ export async function benchPage(): Promise<Row[]> {
     const rss0 = await rendererRss(browser);
     const tap = await ingest.evaluate(attachFirstTap);
     await ingest.waitForFunction(hasView);
+    // The page watches from before the first write, so its rate spans the whole run.
+    const watching = ingest.evaluate(waitForFrames, { frames: FRAMES, timeoutMs: 120_000 });
     const client = await pacedClient(bridge.tapPort, frames, RATE);
-    const seen = await ingest.evaluate(waitForFrames, { frames: FRAMES, timeoutMs: 120_000 });
+    const seen = await watching;
     await collectGarbage(ingest);
     const rss1 = await rendererRss(browser);
     await screenshot(ingest, "page-ingest");
@@ -70,7 +74,10 @@ export async function benchPage(): Promise<Row[]> {
       },
     });
 
-    // Open: a fresh page opens the capture the ingest run wrote.
+    // Open: the bridge starts again (the ingest run's capture is now a recording, as yesterday's
+    // would be) and a fresh page opens it.
+    await bridge.stop();
+    bridge = await startBridge(captures, sink.port);
     const opened = await openPage(browser, bridge.url);
     const rss2 = await rendererRss(browser);
     const capture = readdirCapture(captures) ?? "";
@@ -78,6 +85,8 @@ export async function benchPage(): Promise<Row[]> {
     await opened.evaluate(openCapture, capture);
     const open = await opened.evaluate(waitForFrames, { frames: FRAMES, timeoutMs: 120_000 });
     const openMs = Date.now() - t0;
+    const checkedAt = await opened.evaluate(waitForChecks, 120_000);
+    const checkedMs = openMs + (checkedAt - open.allFramesAt);
     await collectGarbage(opened);
     const rss3 = await rendererRss(browser);
     await screenshot(opened, "page-capture");
@@ -85,6 +94,7 @@ export async function benchPage(): Promise<Row[]> {
       name: `open: capture of ${si(FRAMES)}frames (${mb(captureBytes())})`,
       figures: {
         "open time": `${(openMs / 1000).toFixed(2)} s`,
+        "payloads checked": `${(checkedMs / 1000).toFixed(2)} s`,
         ...pageFigures(open, client.bytes, rss3 - rss2, budget),
       },
     });

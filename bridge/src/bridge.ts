@@ -11,6 +11,7 @@ import {
 } from "../../web/src/session/bridge-protocol.js";
 import { NO_RECORDER, type BridgeContext } from "./bridge-context.js";
 import { BridgeCaptures } from "./bridge-captures.js";
+import { CAPTURES_PATH, serveCaptureDownload } from "./capture-download.js";
 import { DEFAULT_HOST, DEFAULT_PORT, resolveLimits, type BridgeOptions } from "./bridge-options.js";
 import { packageRoot } from "./package-root.js";
 import { RAW_SUBPROTOCOL, startRaw } from "./raw-endpoint.js";
@@ -97,11 +98,15 @@ export async function createBridge(options: BridgeOptions = {}): Promise<Bridge>
       offered.has(RAW_SUBPROTOCOL) ? RAW_SUBPROTOCOL : false,
   });
 
+  // Set once the port is known (the page's origins name it); requests wait for listen anyway.
+  let guard: UpgradeGuard = { origins: new Set(), token };
   const server = createServer((req, res) => {
-    serveStatic(req, res, webRoot).catch((err: unknown) => {
-      log(
-        `framescope: static ${req.url ?? ""}: ${err instanceof Error ? err.message : String(err)}`,
-      );
+    const target = req.url ?? "/";
+    const served = target.startsWith(CAPTURES_PATH)
+      ? serveCaptureDownload(req, res, new URL(target, "http://bridge.invalid"), guard, captures)
+      : serveStatic(req, res, webRoot);
+    served.catch((err: unknown) => {
+      log(`framescope: http ${target}: ${err instanceof Error ? err.message : String(err)}`);
       if (!res.headersSent) res.writeHead(500).end();
       else res.destroy();
     });
@@ -110,7 +115,7 @@ export async function createBridge(options: BridgeOptions = {}): Promise<Bridge>
   await listen(server, options.port ?? DEFAULT_PORT, host);
   server.on("error", (err) => log(`framescope: http server: ${err.message}`));
   const port = (server.address() as AddressInfo).port;
-  const guard: UpgradeGuard = { origins: pageOrigins(host, port, options.origins ?? []), token };
+  guard = { origins: pageOrigins(host, port, options.origins ?? []), token };
   let taps: Awaited<ReturnType<typeof startTaps>>;
   try {
     taps = await startTaps(ctx, options.taps ?? []);

@@ -217,26 +217,34 @@ export function upgradeStatus(
   });
 }
 
-/** A plain HTTP GET with the path sent exactly as given (no normalisation). */
+/**
+ * A plain HTTP request (GET unless told) with the path sent exactly as given (no
+ * normalisation) and the headers given (Host included); the body as text and bytes.
+ */
 export function httpGet(
   port: number,
   path: string,
+  headers: Record<string, string> = {},
+  method = "GET",
 ): Promise<{
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: string;
+  bytes: Buffer;
 }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port, path, method: "GET" }, (res) => {
+    const req = request({ host: "127.0.0.1", port, path, method, headers }, (res) => {
       const parts: Buffer[] = [];
       res.on("data", (d: Buffer) => parts.push(d));
-      res.on("end", () =>
+      res.on("end", () => {
+        const bytes = Buffer.concat(parts);
         resolve({
           status: res.statusCode ?? 0,
           headers: res.headers,
-          body: Buffer.concat(parts).toString("utf8"),
-        }),
-      );
+          body: bytes.toString("utf8"),
+          bytes,
+        });
+      });
     });
     req.on("error", reject);
     req.end();

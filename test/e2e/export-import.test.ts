@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -152,5 +153,37 @@ describe("export and import, in Chromium", () => {
       .poll(() => page.getByTestId("export-said").innerText())
       .toMatch(/NOT_A_CAPTURE|SHORT_HEAD/);
     expect(p.pageErrors).toEqual([]);
+  });
+
+  it("opens a recorded capture from the bridge's list: downloaded, decoded like live traffic", async () => {
+    // The exported capture, saved in the bridge's folder as an earlier recording.
+    const name = "capture-2020-01-01T00-00-00-000Z.fscap";
+    writeFileSync(join(bridge.captures, name), capture);
+    const p = await openPage(browser, bridge.url);
+    pages.push(p);
+    const page = p.page;
+    await expect.poll(() => page.getByTestId("bridge-state").innerText()).toBe("bridge connected");
+    await page.getByRole("button", { name: "captures ▾" }).click();
+    await screenshot(page, "captures-menu");
+    const downloads: string[] = [];
+    page.on("request", (r) => {
+      if (r.url().includes("/captures/")) downloads.push(new URL(r.url()).pathname);
+    });
+    await page.getByRole("menuitem", { name: new RegExp(name.replace(/\./g, "\\.")) }).click();
+    const keys = (): Promise<number> =>
+      page.evaluate(
+        `window.framescope.store.keys().filter((k) => k.startsWith(${JSON.stringify(name + "#")})).length`,
+      ) as Promise<number>;
+    const fileConns = new Set(
+      [...capture.toString("latin1").matchAll(/"type":"opened","conn":(\d+)/g)].map((m) => m[1]),
+    ).size;
+    await expect.poll(keys).toBe(fileConns);
+    expect(downloads).toEqual([`/captures/${name}`]);
+    // Its 13-frame conversations are framed and decoded.
+    const full = `window.framescope.store.keys().filter((k) => k.startsWith(${JSON.stringify(
+      name + "#",
+    )}) && window.framescope.table(k).frameCount("c2s") === 13).length`;
+    await expect.poll(() => page.evaluate(full)).toBeGreaterThan(0);
+    expect(p.errors()).toEqual([]);
   });
 });

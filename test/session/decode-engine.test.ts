@@ -9,6 +9,7 @@ import {
   ROW_FIELDS,
   ROW_FLAG_COMPRESSED,
   ROW_FLAG_FATAL,
+  ROW_FLAG_ISSUES,
   ROW_FLAG_MESSAGE,
   ROW_HEAD_END,
   ROW_HEAD_START,
@@ -36,6 +37,9 @@ function harness(schemas = true) {
     const from = posted.length;
     for (const m of msgs) {
       engine.handle(m);
+      engine.flush();
+      // As the worker does between messages: every waiting payload is checked.
+      while (engine.checkPayloads(1000));
       engine.flush();
     }
     return posted.slice(from);
@@ -69,6 +73,16 @@ function rowsOf(send: Send, msgs: readonly WorkerToUi[], conn = "c#1"): Row[] {
   let generation = 0;
   for (const m of msgs) {
     if (m.type === "reset" && m.conn === conn) out.length = 0;
+    if (m.type === "checks" && m.conn === conn) {
+      for (const f of m.found) {
+        const row = out.find(
+          (r) => r.kind === KIND_FRAME && r.dir === m.dir && r.index === f.index,
+        );
+        if (row === undefined) throw new Error(`a check for frame ${f.index} before its row`);
+        row.flags |= f.flags;
+        row.note = f.codes;
+      }
+    }
     if (m.type !== "rows") continue;
     for (const b of m.batches.filter((x: RowBatch) => x.conn === conn)) {
       generation = b.generation;
@@ -266,6 +280,48 @@ describe("DecodeEngine", () => {
     const rows = read(send({ type: "end", conn: "c#1", dir: "c2s" }));
     expect(rows.map((r) => [r.kind, r.start])).toEqual([[KIND_ISSUE, 0]]);
     expect(rows[0]?.note).toMatch(/^[A-Z_]+$/);
+  });
+
+  it("lists frames as soon as they are cut and adds payload issues when their checks ran", () => {
+    const posted: WorkerToUi[] = [];
+    const engine = new DecodeEngine((m) => posted.push(m));
+    engine.handle({ type: "schemas", req: 1, files: [KV_PROTO] });
+    engine.handle({ type: "configure", scope: { kind: "all" }, config: DEFAULT_CONFIG });
+    // Field 1 (hget) says 5 bytes follow; the payload ends after 1.
+    const broken = Uint8Array.of(0, 0, 0, 3, 0x0a, 0x05, 0x01);
+    engine.handle(chunks("c#1", "c2s", [concat(hget, broken)]));
+    engine.flush();
+    const listed = posted
+      .splice(0)
+      .flatMap((m) => (m.type === "rows" ? m.batches : []))
+      .flatMap((b) => [...b.rows].filter((_n, i) => i % ROW_FIELDS === ROW_META))
+      .map((meta) => meta >> 2);
+    expect(listed).toEqual([ROW_FLAG_MESSAGE, ROW_FLAG_MESSAGE]);
+    expect(engine.hasChecks()).toBe(true);
+    expect(engine.checkPayloads(1)).toBe(true);
+    engine.flush();
+    expect(posted.splice(0)).toEqual([
+      { type: "checks", conn: "c#1", generation: 0, dir: "c2s", checked: 1, found: [] },
+    ]);
+    expect(engine.checkPayloads(10)).toBe(false);
+    engine.flush();
+    expect(posted.splice(0)).toEqual([
+      {
+        type: "checks",
+        conn: "c#1",
+        generation: 0,
+        dir: "c2s",
+        checked: 2,
+        found: [
+          {
+            index: 1,
+            flags: ROW_FLAG_ISSUES | ROW_FLAG_FATAL,
+            codes: expect.stringMatching(/^[A-Z_]+/),
+          },
+        ],
+      },
+    ]);
+    expect(engine.hasChecks()).toBe(false);
   });
 
   it("answers schemas with the message types, or with file, line and column of an error", () => {

@@ -116,7 +116,10 @@ export class InProcessWorker implements WorkerLike {
     this.inbox.push(message);
   }
 
-  /** Handles everything posted so far and delivers the answers; returns how many messages moved. */
+  /**
+   * Handles everything posted so far, checks the payloads waiting (as the worker
+   * does between messages) and delivers the answers; returns how many messages moved.
+   */
   drain(): number {
     let moved = 0;
     while (this.inbox.length > 0 || this.outbox.length > 0) {
@@ -125,6 +128,8 @@ export class InProcessWorker implements WorkerLike {
         this.engine.flush();
         moved++;
       }
+      while (this.engine.checkPayloads(1000));
+      this.engine.flush();
       for (const m of this.outbox.splice(0)) {
         this.onmessage?.({ data: m });
         moved++;

@@ -169,6 +169,29 @@ describe("FrameTable", () => {
     expect(t.frameRowAt("c2s", 3 * 150_000 + 2)).toBe(150_000);
   });
 
+  it("takes payload checks: flags and codes join the frame's row, and the revision moves", () => {
+    const t = new FrameTable();
+    t.append(
+      batch(0, [
+        [KIND_FRAME, 0, 0, 0, 10],
+        [KIND_FRAME, 1, 0, 0, 4],
+        [KIND_FRAME, 0, 1, 10, 20],
+      ]),
+    );
+    const revision = t.revision;
+    t.putChecks("c2s", 1, []);
+    expect([t.checked.c2s, t.revision]).toEqual([1, revision]);
+    t.putChecks("c2s", 2, [{ index: 1, flags: ROW_FLAG_ISSUES, codes: "INVALID_UTF8" }]);
+    expect([t.checked.c2s, t.flags(2), t.note(2), t.flags(0)]).toEqual([
+      2,
+      ROW_FLAG_ISSUES,
+      "INVALID_UTF8",
+      0,
+    ]);
+    expect(t.revision).toBe(revision + 1);
+    expect(t.isFrame(2)).toBe(true);
+  });
+
   it("drops batches of an older generation, and a newer one replaces the rows", () => {
     const t = new FrameTable();
     t.append(batch(1, [[KIND_FRAME, 0, 0, 0, 10]]));

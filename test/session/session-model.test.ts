@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { encodeChunk, type ServerMessage } from "../../web/src/session/bridge-protocol.js";
 import { DEFAULT_CONFIG } from "../../web/src/session/defaults.js";
+import type { CaptureDownloader } from "../../web/src/session/capture-download.js";
+import {
+  encodeCaptureHead,
+  encodeChunkRecord,
+  encodeEventRecord,
+} from "../../web/src/session/capture-format.js";
 import { SessionModel } from "../../web/src/session/session-model.js";
 import { ROW_START } from "../../web/src/session/worker-protocol.js";
 import { fakeClient, HELLO, InProcessWorker, ManualSchedule } from "./fakes.js";
@@ -9,7 +15,7 @@ import { KV_PROTO, kvRequestFrame, kvResponseFrame } from "./kv-fixtures.js";
 const hget = kvRequestFrame({ hget: { table: "users", key: "alice" } });
 const ok = kvResponseFrame({ status: 200, values: [{ string: "Alice Liddell" }] });
 
-function setup() {
+function setup(download?: CaptureDownloader) {
   const { client, sockets, timers } = fakeClient();
   const worker = new InProcessWorker();
   const sched = new ManualSchedule();
@@ -18,6 +24,7 @@ function setup() {
     worker,
     schedule: sched.schedule,
     protoFiles: [KV_PROTO],
+    ...(download === undefined ? {} : { download }),
   });
   model.start();
   /** Lets the scheduler and the worker run until nothing moves. */
@@ -38,7 +45,11 @@ function setup() {
   return { model, client, sockets, socket, timers, worker, settle };
 }
 
-const opened = (view: number, conn: number, extra: Partial<ServerMessage> = {}): ServerMessage =>
+const openedMessage = (
+  view: number,
+  conn: number,
+  extra: Partial<ServerMessage> = {},
+): ServerMessage =>
   ({
     type: "opened",
     view,
@@ -56,7 +67,7 @@ const opened = (view: number, conn: number, extra: Partial<ServerMessage> = {}):
 /** The bridge's side of an attach to the demo tap with one connection and a request + response. */
 function playDemo(s: ReturnType<ReturnType<typeof setup>["socket"]>, req: number, view = 1): void {
   s.text({ type: "view", req, view, capture: "cap.fscap", tap: "demo", follow: true });
-  s.text(opened(view, 5));
+  s.text(openedMessage(view, 5));
   s.binary(encodeChunk({ dir: "c2s", view, conn: 5, time: 5_000_100 }, hget));
   s.binary(encodeChunk({ dir: "s2c", view, conn: 5, time: 5_000_200 }, ok));
 }
@@ -204,6 +215,60 @@ describe("SessionModel", () => {
     });
     expect(model.notices.map((n) => [n.place, n.text])).toEqual([
       ["capture", 'cannot open tap "nope": TAP_NOT_FOUND: no tap nope'],
+    ]);
+  });
+
+  it("downloads a recorded capture and plays it as a view would; the live one is followed through a view", async () => {
+    const opened = openedMessage(1, 7) as Extract<ServerMessage, { type: "opened" }>;
+    const { view: _view, ...event } = opened;
+    const file = [
+      encodeCaptureHead(4_000_000),
+      encodeEventRecord(event),
+      encodeChunkRecord(7, "c2s", 5_000_100, hget),
+      encodeChunkRecord(7, "s2c", 5_000_200, ok),
+    ];
+    const bytes = Uint8Array.from(file.flatMap((p) => [...p]));
+    const asked: string[] = [];
+    const download: CaptureDownloader = (name) => {
+      asked.push(name);
+      // Three reads, cut inside the records.
+      return Promise.resolve(
+        (async function* () {
+          yield bytes.subarray(0, 30);
+          yield bytes.subarray(30, bytes.length - 9);
+          yield bytes.subarray(bytes.length - 9);
+        })(),
+      );
+    };
+    const { model, socket, settle } = setup(download);
+    socket().open();
+    socket().text(HELLO);
+    model.openCapture("old.fscap");
+    await new Promise((r) => setTimeout(r, 0));
+    settle();
+    expect(asked).toEqual(["old.fscap"]);
+    expect(model.store.get("old.fscap#7")?.c2s.length).toBe(hget.length);
+    expect(model.store.get("old.fscap#7")?.s2c.length).toBe(ok.length);
+    expect(model.frameTotals()).toEqual({ c2s: 1, s2c: 1 });
+    expect(model.notices).toEqual([]);
+    // The capture being written (the hello's) is asked of the bridge as a view.
+    model.openCapture("cap.fscap");
+    expect(asked).toEqual(["old.fscap"]);
+    expect(
+      socket()
+        .sentMessages()
+        .filter((m) => m["type"] === "open-capture"),
+    ).toEqual([expect.objectContaining({ name: "cap.fscap", follow: true })]);
+  });
+
+  it("a failed download is a notice naming the capture", async () => {
+    const { model, socket } = setup(() => Promise.reject(new Error("the bridge answered 404")));
+    socket().open();
+    socket().text(HELLO);
+    model.openCapture("gone.fscap");
+    await new Promise((r) => setTimeout(r, 0));
+    expect(model.notices.map((n) => n.text)).toEqual([
+      "gone.fscap cannot be downloaded: the bridge answered 404",
     ]);
   });
 });

@@ -3,11 +3,11 @@ import { isPassThrough, RowFilter, type FilterSource } from "../../web/src/ui/ro
 
 function source(
   rows: [dir: "c2s" | "s2c", summary: string, note: string][],
-  generation = 0,
+  revision = 0,
 ): FilterSource {
   return {
     count: rows.length,
-    generation,
+    revision,
     dirOf: (r) => rows[r]?.[0] ?? "c2s",
     summary: (r) => rows[r]?.[1] ?? "",
     note: (r) => rows[r]?.[2] ?? "",
@@ -54,7 +54,7 @@ describe("RowFilter", () => {
     asked = 0;
     expect(matches(f.update(grown, spec))).toEqual([1, 3]);
     expect(asked).toBe(0);
-    expect(matches(f.update({ ...grown, generation: 1 }, spec))).toEqual([1, 3]);
+    expect(matches(f.update({ ...grown, revision: 1 }, spec))).toEqual([1, 3]);
   });
 
   it("knows a filter that keeps everything", () => {
@@ -71,7 +71,7 @@ describe("RowFilter with summaries still to come", () => {
     ]);
     const src: FilterSource = {
       count: 4,
-      generation: 0,
+      revision: 0,
       dirOf: (r) => (r % 2 === 0 ? "c2s" : "s2c"),
       summary: (r) => held.get(r),
       note: () => "",
@@ -92,7 +92,7 @@ describe("RowFilter with summaries still to come", () => {
   it("asks only for rows of the direction filtered on, and a direction-only filter needs no summaries", () => {
     const src: FilterSource = {
       count: 4,
-      generation: 0,
+      revision: 0,
       dirOf: (r) => (r % 2 === 0 ? "c2s" : "s2c"),
       summary: () => undefined,
       note: () => "",

@@ -2,6 +2,7 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { BridgeClient, browserSocket } from "./session/bridge-client.js";
 import { BUNDLED_PROTOS } from "./session/bundled-protos.js";
+import type { CaptureDownloader } from "./session/capture-download.js";
 import { SessionModel, type WorkerLike } from "./session/session-model.js";
 import type { WorkerToUi } from "./session/worker-protocol.js";
 import { App } from "./ui/App.js";
@@ -14,6 +15,23 @@ function sessionUrl(): string {
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";
   const token = new URLSearchParams(location.search).get("token");
   return `${scheme}//${location.host}/session${token === null ? "" : `?token=${encodeURIComponent(token)}`}`;
+}
+
+/** A capture file from the bridge (GET /captures/NAME, with the page's token), read as it arrives. */
+const download: CaptureDownloader = async (name) => {
+  const token = new URLSearchParams(location.search).get("token");
+  const query = token === null ? "" : `?token=${encodeURIComponent(token)}`;
+  const res = await fetch(`/captures/${encodeURIComponent(name)}${query}`, { cache: "no-store" });
+  if (!res.ok || res.body === null) throw new Error(`the bridge answered ${res.status}`);
+  return reads(res.body.getReader());
+};
+
+async function* reads(reader: ReadableStreamDefaultReader<Uint8Array>): AsyncIterable<Uint8Array> {
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    yield value;
+  }
 }
 
 const client = new BridgeClient(sessionUrl(), {
@@ -35,6 +53,7 @@ const model = new SessionModel({
   // A fast stream re-renders the page 4 times a second (Wireshark updates its live list
   // twice a second); what the user does still shows on the next frame.
   trafficRenderMs: 250,
+  download,
 });
 decodeWorker.onerror = (event) =>
   model.notice("worker", `the decode worker failed: ${event.message}`);

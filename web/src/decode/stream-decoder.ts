@@ -43,12 +43,17 @@ export class StreamDecoder {
   private readonly framer: Framer;
   private readonly store = new ByteStore();
 
-  /** `framer` defaults to a fresh one for `spec`; pass one of a `createFramerPair` to link directions. */
+  /**
+   * `framer` defaults to a fresh one for `spec`; pass one of a `createFramerPair`
+   * to link directions. With `keepPayloads` false and mode "none", frames come
+   * without their payload bytes (for a caller that keeps the stream's bytes itself).
+   */
   constructor(
     spec: FramingSpec,
     private readonly mode: PayloadMode,
     framer: Framer = createFramer(spec),
     private readonly maxHeld = MAX_HELD_BYTES,
+    private readonly keepPayloads = true,
   ) {
     this.framer = framer;
   }
@@ -96,7 +101,10 @@ export class StreamDecoder {
   }
 
   private decode(frame: Frame): DecodedFrame {
-    if (frame.payloadStart < this.store.heldFrom)
+    if (
+      frame.payloadStart < this.store.heldFrom ||
+      (!this.keepPayloads && this.mode.kind === "none")
+    )
       return { frame, payload: undefined, message: undefined };
     const payload = payloadBytes(this.store, frame);
     return { frame, payload, message: decodeFramePayload(frame, payload, this.mode) };

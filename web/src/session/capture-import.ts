@@ -9,8 +9,13 @@ import { planImport } from "./capture-export.js";
 import { handleServerMessage } from "./server-messages.js";
 import type { SessionModel } from "./session-model.js";
 
-/** View numbers for imports: above the bridge's u16 view ids, so they never clash. */
-let nextImportView = 0x10000;
+/** View numbers for captures the page reads itself: above the bridge's u16 view ids, so they never clash. */
+let nextLocalView = 0x10000;
+
+/** A view number for a capture the page plays itself (an import, a download). */
+export function localView(): number {
+  return nextLocalView++;
+}
 
 /** Imports a capture file; returns what happened in words (connections and chunks read, or the error). */
 export function importCaptureFile(model: SessionModel, name: string, bytes: Uint8Array): string {
@@ -19,7 +24,7 @@ export function importCaptureFile(model: SessionModel, name: string, bytes: Uint
     model.notice("capture", `${name} cannot be imported: ${plan.error}`);
     return plan.error;
   }
-  const view = nextImportView++;
+  const view = localView();
   model.views.set(view, {
     id: view,
     kind: "capture",

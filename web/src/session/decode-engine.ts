@@ -3,9 +3,16 @@ import { ByteStore } from "../decode/byte-store.js";
 import type { Framer } from "../decode/framer.js";
 import { createFramer, createFramerPair } from "../decode/framers.js";
 import { parseFramingSpec, type FramingSpec } from "../decode/spec.js";
-import { StreamDecoder, type PayloadMode, type StreamEvent } from "../decode/stream-decoder.js";
+import {
+  MAX_HELD_BYTES,
+  StreamDecoder,
+  type PayloadMode,
+  type StreamEvent,
+} from "../decode/stream-decoder.js";
 import type { Direction } from "./bridge-protocol.js";
 import {
+  checkPayload,
+  CheckQueue,
   frameDetail,
   frameOf,
   frameSummary,
@@ -20,6 +27,7 @@ import {
   type ConnectionConfig,
   type FrameDetail,
   type FrameRef,
+  type PayloadCheck,
   type RowBatch,
   type StreamConfig,
   type UiToWorker,
@@ -59,6 +67,11 @@ export class DecodeEngine {
   private defaults: ConnectionConfig = INITIAL_CONFIG;
   private root: protobuf.Root | undefined;
   private readonly pending = new Map<ConnKey, PendingRows>();
+  /** Payload checks done since the last flush, per stream. */
+  private readonly checked = new Map<
+    string,
+    { conn: ConnKey; generation: number; dir: Direction; found: PayloadCheck[] }
+  >();
 
   constructor(private readonly post: EnginePost) {}
 
@@ -103,8 +116,20 @@ export class DecodeEngine {
     }
   }
 
-  /** Posts the rows gathered since the last flush, one batch per connection. */
+  /** Posts the rows gathered since the last flush (one batch per connection), then the payload checks. */
   flush(): void {
+    this.flushRows();
+    for (const c of this.checked.values()) {
+      const s = this.conns.get(c.conn)?.[c.dir];
+      const conn = this.conns.get(c.conn);
+      if (s === undefined || conn === undefined || conn.generation !== c.generation) continue;
+      const checked = s.checks.size === 0 ? s.infos.length : s.checks.next;
+      this.post({ type: "checks", ...c, checked }, []);
+    }
+    this.checked.clear();
+  }
+
+  private flushRows(): void {
     if (this.pending.size === 0) return;
     const batches: RowBatch[] = [];
     const transfer: ArrayBuffer[] = [];
@@ -166,7 +191,15 @@ export class DecodeEngine {
       store: new ByteStore(),
       chunkStarts: [],
       chunkTimes: [],
-      decoder: new StreamDecoder(framer.spec, mode, framer.framer),
+      // Framing only: payloads are checked afterwards (checkPayloads), so frames list at once.
+      decoder: new StreamDecoder(
+        framer.spec,
+        { kind: "none" },
+        framer.framer,
+        MAX_HELD_BYTES,
+        false,
+      ),
+      checks: new CheckQueue(),
       infos: [],
       issues: [],
       ended: false,
@@ -277,6 +310,41 @@ export class DecodeEngine {
     }
     pushRows(p, dir, conn[dir], events);
     if (p.count >= ROWS_PER_POST) this.flush();
+  }
+
+  /** True while frames wait for their payloads to be checked. */
+  hasChecks(): boolean {
+    for (const conn of this.conns.values())
+      if (conn.c2s.checks.size > 0 || conn.s2c.checks.size > 0) return true;
+    return false;
+  }
+
+  /**
+   * Checks up to `max` waiting payloads (oldest connection first); what was
+   * found goes out with the next `flush`, one `checks` per stream. Returns true
+   * while more wait. The worker calls it between messages, so framing and
+   * requests go first.
+   */
+  checkPayloads(max: number): boolean {
+    let budget = max;
+    for (const conn of this.conns.values()) {
+      for (const dir of ["c2s", "s2c"] as const) {
+        const s = conn[dir];
+        if (s.checks.size === 0 || budget <= 0) continue;
+        const key = `${dir}|${conn.key}`;
+        let done = this.checked.get(key);
+        if (done === undefined || done.generation !== conn.generation) {
+          done = { conn: conn.key, generation: conn.generation, dir, found: [] };
+          this.checked.set(key, done);
+        }
+        for (; budget > 0; budget--) {
+          const r = checkPayload(s);
+          if (r === undefined) break;
+          if (r !== null) done.found.push(r);
+        }
+      }
+    }
+    return this.hasChecks();
   }
 
   /** The stream of a connection as of `generation`, or undefined once it was framed again. */

@@ -33,6 +33,7 @@ import {
   rowMeta,
   type FrameDetail,
   type FrameRef,
+  type PayloadCheck,
   type RowWords,
 } from "./worker-protocol.js";
 
@@ -45,11 +46,57 @@ export interface EngineStream {
   decoder: StreamDecoder;
   /** Per frame, by index: what the framer learned (equal neighbours share one object). */
   infos: (FrameInfo | undefined)[];
+  /** Frames whose payloads wait to be checked (decoded for issues), oldest first. */
+  readonly checks: CheckQueue;
   issues: Issue[];
   ended: boolean;
   spec: string;
   type: protobuf.Type | undefined;
   mode: PayloadMode;
+}
+
+/**
+ * Frames cut but whose payloads are not checked yet: their payload spans in
+ * frame order (16 bytes a frame), from frame `next` on. Framing runs ahead;
+ * checking follows when the worker has time (DecodeEngine.checkPayloads).
+ */
+export class CheckQueue {
+  private spans = new Float64Array(512);
+  private head = 0;
+  private tail = 0;
+  /** Index of the first frame not checked yet. */
+  next = 0;
+
+  get size(): number {
+    return (this.tail - this.head) / 2;
+  }
+
+  /** Queues frame `index` (the next one cut, or a frame left unchecked is passed over). */
+  push(index: number, payloadStart: number, payloadEnd: number): void {
+    if (this.size === 0) this.next = index;
+    if (this.tail + 2 > this.spans.length) {
+      const live = this.spans.subarray(this.head, this.tail);
+      const next = new Float64Array(Math.max(512, live.length * 2));
+      next.set(live);
+      this.spans = next;
+      this.tail -= this.head;
+      this.head = 0;
+    }
+    this.spans[this.tail++] = payloadStart;
+    this.spans[this.tail++] = payloadEnd;
+  }
+
+  /** The payload span of frame `next`, which leaves the queue; undefined when empty. */
+  shift(): { index: number; start: number; end: number } | undefined {
+    if (this.size === 0) return undefined;
+    const out = {
+      index: this.next++,
+      start: this.spans[this.head] ?? 0,
+      end: this.spans[this.head + 1] ?? 0,
+    };
+    this.head += 2;
+    return out;
+  }
 }
 
 /** Rows gathered for one connection until the next post. */
@@ -103,18 +150,15 @@ export function pushRows(
   const d = dir === "c2s" ? 0 : 1;
   for (const ev of events) {
     if (ev.type === "frame") {
-      const { frame, message } = ev.frame;
+      const { frame } = ev.frame;
       const info = frame.info;
       const last = s.infos[s.infos.length - 1];
       s.infos.push(last !== undefined && sameInfo(last, info) ? last : info);
       let flags = isCompressedPayload(info) ? ROW_FLAG_COMPRESSED : 0;
-      if (message !== undefined) {
+      if (carriesMessage(s, frame)) {
+        // Decoded later (checkPayload): the row says so now, a check reports issues if any.
         flags |= ROW_FLAG_MESSAGE;
-        if (message.issues.length > 0) {
-          flags |= ROW_FLAG_ISSUES;
-          if (message.issues.some((i) => i.fatal)) flags |= ROW_FLAG_FATAL;
-          p.words.push({ row: p.count, text: "", codes: codes(message.issues) });
-        }
+        s.checks.push(frame.index, frame.payloadStart, frame.payloadEnd);
       }
       p.push(
         rowMeta(KIND_FRAME, d, flags),
@@ -134,6 +178,31 @@ export function pushRows(
       p.push(rowMeta(KIND_ISSUE, d, flags), start, end, start, end, start, end);
     }
   }
+}
+
+/** True when the frame's payload is decoded as a message (a schema or schemaless, within the size kept). */
+function carriesMessage(s: EngineStream, frame: Frame): boolean {
+  return (
+    s.mode.kind !== "none" &&
+    !(frame.info?.kind === "grpc" && frame.info.trailer) &&
+    frame.payloadEnd - frame.payloadStart <= MAX_HELD_BYTES
+  );
+}
+
+/**
+ * Decodes the payload of the oldest frame waiting for a check; returns what it
+ * found when the payload has issues, null when it has none, undefined when
+ * nothing waits.
+ */
+export function checkPayload(s: EngineStream): PayloadCheck | null | undefined {
+  const next = s.checks.shift();
+  if (next === undefined) return undefined;
+  const { index, start, end } = next;
+  const frame = new FrameRecord(index, start, end, start, start, start, end, 0, 0, s.infos[index]);
+  const message = decodeFramePayload(frame, payloadBytes(s.store, frame), s.mode);
+  if (message === undefined || message.issues.length === 0) return null;
+  const fatal = message.issues.some((i) => i.fatal) ? ROW_FLAG_FATAL : 0;
+  return { index, flags: ROW_FLAG_ISSUES | fatal, codes: codes(message.issues) };
 }
 
 /** True when two infos say the same (HTTP/1 infos never compare equal: each has its own start line). */

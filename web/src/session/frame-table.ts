@@ -18,6 +18,7 @@ import {
   ROW_PAYLOAD_START,
   ROW_START,
   type FrameRef,
+  type PayloadCheck,
   type RowBatch,
   type StreamStatus,
 } from "./worker-protocol.js";
@@ -86,6 +87,10 @@ export class FrameTable {
   /** Rows held. */
   count = 0;
   generation = 0;
+  /** Bumped when rows are dropped or a payload check adds issues to rows (see RowFilter). */
+  revision = 0;
+  /** Per direction: frames whose payloads the worker has checked (the first ones, in order). */
+  checked: Record<Direction, number> = { c2s: 0, s2c: 0 };
   status: Record<Direction, StreamStatus> = {
     c2s: { stoppedAt: null, framing: "" },
     s2c: { stoppedAt: null, framing: "" },
@@ -94,6 +99,8 @@ export class FrameTable {
   /** Drops every row: the connection is framed again as `generation`. */
   reset(generation: number): void {
     this.generation = generation;
+    this.revision++;
+    this.checked = { c2s: 0, s2c: 0 };
     this.count = 0;
     this.blocks = [];
     this.wide = new Map();
@@ -121,6 +128,18 @@ export class FrameTable {
     this.count += n;
     this.status = { c2s: batch.c2s, s2c: batch.s2c };
     return true;
+  }
+
+  /** Payload checks of `dir` from the worker: frames with issues gain the flags and codes. */
+  putChecks(dir: Direction, checked: number, found: readonly PayloadCheck[]): void {
+    this.checked[dir] = Math.max(this.checked[dir], checked);
+    for (const f of found) {
+      const row = this.rowOfFrame(dir, f.index);
+      if (row < 0) continue;
+      this.addFlags(row, f.flags);
+      this.words.set(row, { text: "", codes: f.codes });
+    }
+    if (found.length > 0) this.revision++;
   }
 
   /** One number of a row (ROW_* field), NaN outside the table. */
@@ -277,6 +296,16 @@ export class FrameTable {
       payloadStart: this.num(row, ROW_PAYLOAD_START),
       payloadEnd: this.num(row, ROW_PAYLOAD_END),
     };
+  }
+
+  private addFlags(row: number, flags: number): void {
+    const b = this.blocks[row >> BLOCK_BITS];
+    if (b === undefined) return;
+    const k = row & (BLOCK - 1);
+    const meta = b.meta[k] ?? 0;
+    const wide = this.wide.get(row);
+    if (meta & WIDE && wide !== undefined) wide[ROW_META] = (wide[ROW_META] ?? 0) | (flags << 2);
+    else b.meta[k] = meta | (flags << 2);
   }
 
   /** Stores one row's numbers; returns its META. */

@@ -9,6 +9,7 @@
 import type { CaptureInfo, Direction } from "./bridge-protocol.js";
 import type { BridgeClient, BridgeState } from "./bridge-client.js";
 import { handleBridgeEvent } from "./bridge-input.js";
+import { downloadCapture, type CaptureDownloader } from "./capture-download.js";
 import { CaptureStore } from "./capture-store.js";
 import { DEFAULT_CONFIG } from "./defaults.js";
 import { FrameTable } from "./frame-table.js";
@@ -65,7 +66,12 @@ export interface SessionModelOptions {
   readonly trafficRenderMs?: number;
   /** A clock in ms for `trafficRenderMs` (default performance.now). */
   readonly now?: () => number;
+  /** Downloads a capture file from the bridge; without it, captures open through a view. */
+  readonly download?: CaptureDownloader;
 }
+
+/** Bytes of chunks queued for the worker that are sent without waiting for the next tick. */
+export const OUTBOX_BYTES = 256 * 1024;
 
 export class SessionModel {
   readonly store = new CaptureStore();
@@ -95,10 +101,22 @@ export class SessionModel {
   readonly seen = new Map<string, number>();
   readonly requests = new Map<number, { kind: "attach" | "open-capture"; name: string }>();
   private readonly outbox: ChunkItem[] = [];
+  private outboxBytes = 0;
 
-  /** Queues a chunk for the worker; queued chunks go in one message per tick. */
+  /**
+   * Queues a chunk for the worker; queued chunks go in one message per tick, or
+   * at once when OUTBOX_BYTES are queued, so the worker never waits for a frame.
+   */
   queueChunk(item: ChunkItem): void {
     this.outbox.push(item);
+    this.outboxBytes += item.bytes.length;
+    if (this.outboxBytes >= OUTBOX_BYTES) this.postChunks();
+  }
+
+  private postChunks(): void {
+    if (this.outbox.length === 0) return;
+    this.options.worker.postMessage({ type: "chunks", items: this.outbox.splice(0) });
+    this.outboxBytes = 0;
   }
   private readonly listeners = new Set<() => void>();
   private scheduled = false;
@@ -160,9 +178,7 @@ export class SessionModel {
     this.scheduled = true;
     this.options.schedule(() => {
       this.scheduled = false;
-      if (this.outbox.length > 0) {
-        this.options.worker.postMessage({ type: "chunks", items: this.outbox.splice(0) });
-      }
+      this.postChunks();
       const now = this.now();
       if (!this.urgent && now - this.notifiedAt < (this.options.trafficRenderMs ?? 0)) {
         this.tick();
@@ -244,7 +260,16 @@ export class SessionModel {
     this.request("attach", tap);
   }
 
+  /**
+   * Opens a capture: a recorded one is downloaded (HTTP is much faster than the
+   * WebSocket), the one being written is followed through a view.
+   */
   openCapture(name: string): void {
+    const download = this.options.download;
+    if (download !== undefined && name !== this.liveCapture) {
+      void downloadCapture(this, name, download);
+      return;
+    }
     this.wanted.captures.add(name);
     this.request("open-capture", name);
   }
@@ -359,8 +384,7 @@ export class SessionModel {
     const c = this.store.get(key);
     if (c === undefined || c[dir].endedAt !== null) return;
     c[dir].endedAt = time;
-    if (this.outbox.length > 0)
-      this.options.worker.postMessage({ type: "chunks", items: this.outbox.splice(0) });
+    this.postChunks();
     this.options.worker.postMessage({ type: "end", conn: key, dir });
   }
 
@@ -385,6 +409,13 @@ export class SessionModel {
       case "detail":
         this.selection.detailArrived(msg);
         break;
+      case "checks": {
+        const t = this.tables.get(msg.conn);
+        if (t === undefined || t.generation !== msg.generation) return;
+        t.putChecks(msg.dir, msg.checked, msg.found);
+        this.trafficChanged();
+        return;
+      }
       case "summaries": {
         const t = this.tables.get(msg.conn);
         if (t === undefined || t.generation !== msg.generation) return;

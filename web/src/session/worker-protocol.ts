@@ -133,6 +133,13 @@ export interface RowWords {
   readonly codes: string;
 }
 
+/** A frame whose payload has issues: its index, the ROW_FLAG_* bits to add and the issue codes. */
+export interface PayloadCheck {
+  readonly index: number;
+  readonly flags: number;
+  readonly codes: string;
+}
+
 /** A frame as the page knows it from its row: its index in its stream and its spans. */
 export type FrameRef = FrameSpans;
 
@@ -176,6 +183,19 @@ export type WorkerToUi =
       readonly index: number;
       /** Undefined when the frame is gone (the stream was framed again). */
       readonly detail: FrameDetail | undefined;
+    }
+  /**
+   * Payloads checked since the last `checks` of this stream: frames are listed
+   * as soon as they are cut, their payloads decoded for issues afterwards.
+   * `checked` frames of the stream are checked now; `found` lists those with issues.
+   */
+  | {
+      readonly type: "checks";
+      readonly conn: ConnKey;
+      readonly generation: number;
+      readonly dir: Direction;
+      readonly checked: number;
+      readonly found: readonly PayloadCheck[];
     }
   /** Summaries in the order asked; none when the connection was framed again since. */
   | ({

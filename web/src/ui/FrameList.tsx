@@ -142,6 +142,8 @@ export function FrameList() {
   };
 
   const total = table?.count ?? 0;
+  const frames = table === undefined ? 0 : table.frameCount("c2s") + table.frameCount("s2c");
+  const checked = table === undefined ? 0 : table.checked.c2s + table.checked.s2c;
   return (
     <section className="panel frames" aria-label="Frames">
       <div className="toolbar">
@@ -166,6 +168,15 @@ export function FrameList() {
           onChange={(e) => setText(e.target.value)}
           aria-label="Filter frames"
         />
+        {checked < frames ? (
+          <span
+            className="muted count"
+            data-testid="checking"
+            title="Frames are listed as they are cut; their payloads are decoded for issues next"
+          >
+            checking payloads {Math.floor((100 * checked) / frames)}%
+          </span>
+        ) : null}
         <span className="muted count" data-testid="frame-count">
           {pass
             ? `${total} rows`

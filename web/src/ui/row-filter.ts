@@ -20,8 +20,8 @@ export interface RowFilterSpec {
 /** What the filter reads of a row. */
 export interface FilterSource {
   readonly count: number;
-  /** Bumped when rows are replaced (not just appended). */
-  readonly generation: number;
+  /** Bumped when rows are replaced or what they say changes (not when rows are just appended). */
+  readonly revision: number;
   dirOf(row: number): "c2s" | "s2c";
   /** Undefined while the row's summary is not held (it has to be asked for). */
   summary(row: number): string | undefined;
@@ -47,7 +47,7 @@ export class RowFilter {
   private length = 0;
   private scanned = 0;
   private key = "";
-  private generation = -1;
+  private revision = -1;
   private source: FilterSource | undefined;
 
   /** The rows that match, in order; reuses the work of the last call when it can. */
@@ -56,12 +56,12 @@ export class RowFilter {
     if (
       key !== this.key ||
       source !== this.source ||
-      source.generation !== this.generation ||
+      source.revision !== this.revision ||
       source.count < this.scanned
     ) {
       this.key = key;
       this.source = source;
-      this.generation = source.generation;
+      this.revision = source.revision;
       this.length = 0;
       this.scanned = 0;
     }

@@ -1,0 +1,77 @@
+/**
+ * Reads a capture file as it downloads: bytes go in as the network hands
+ * them over, complete records come out, a record cut between two reads waits
+ * for the rest. Bad records are listed and skipped; damaged framing (a bad
+ * length or checksum) ends the reading there, and the bytes from it on are
+ * reported as the tail, as readCapture does for a whole file.
+ */
+import {
+  readCaptureHead,
+  readRecords,
+  type CaptureBadRecord,
+  type CaptureRecord,
+  type CaptureTail,
+} from "./capture-format.js";
+
+/** What one push yielded. */
+export interface CaptureStreamRead {
+  readonly records: readonly CaptureRecord[];
+  readonly bad: readonly CaptureBadRecord[];
+}
+
+/** Incremental reader of one capture file. */
+export class CaptureStreamReader {
+  /** Bytes received and not read yet (a record cut short), from file offset `offset`. */
+  private held: Uint8Array = new Uint8Array(0);
+  private offset = 0;
+  private headRead = false;
+  private total = 0;
+  /** Why the file cannot be read at all (no capture, unknown version), once known. */
+  error: string | undefined;
+  /** Where reading stopped on damaged framing, once it did. */
+  private damaged: Omit<CaptureTail, "size"> | undefined;
+
+  /** Takes the next bytes of the file; returns the records they completed. */
+  push(bytes: Uint8Array): CaptureStreamRead {
+    this.total += bytes.length;
+    if (this.error !== undefined || this.damaged !== undefined) return { records: [], bad: [] };
+    this.held = this.held.length === 0 ? bytes : concat(this.held, bytes);
+    if (!this.headRead) {
+      const head = readCaptureHead(this.held);
+      if (!head.ok) {
+        if (head.error !== "SHORT_HEAD") this.error = `${head.error}: ${head.text}`;
+        return { records: [], bad: [] };
+      }
+      this.headRead = true;
+      this.held = this.held.subarray(head.headSize);
+      this.offset = head.headSize;
+    }
+    const r = readRecords(this.held, this.offset);
+    this.held = this.held.subarray(r.next - this.offset);
+    this.offset = r.next;
+    if (r.stop !== null && r.stop.reason !== "more")
+      this.damaged = { offset: r.next, reason: r.stop.reason };
+    return { records: r.records, bad: r.bad };
+  }
+
+  /**
+   * The file ended: the tail left unread (damaged framing, or a record cut
+   * short), or null when it ended on a record boundary.
+   */
+  end(): CaptureTail | null {
+    if (!this.headRead && this.error === undefined)
+      this.error = `SHORT_HEAD: the file head is cut short (${this.total} bytes)`;
+    if (this.damaged !== undefined)
+      return { ...this.damaged, size: this.total - this.damaged.offset };
+    if (this.held.length > 0)
+      return { offset: this.offset, size: this.held.length, reason: "incomplete" };
+    return null;
+  }
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
