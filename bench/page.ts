@@ -4,8 +4,10 @@
  * the bridge starts again and a fresh page opens the capture that run wrote
  * (open: downloaded, framed, listed; payload checks follow) and scrolls its
  * frame list from top to bottom (scroll). Printed: frames/s, bytes lost, the longest
- * main-thread task, the page's JS heap and the renderer's memory growth next to
- * the issue's budget (twice the capture's bytes plus 100 bytes per frame).
+ * main-thread task, what the page and its worker hold after a garbage
+ * collection (JS heaps with their array buffers) next to the issue's budget
+ * (twice the capture's bytes plus 100 bytes per frame), and the renderer
+ * process's resident memory growth, which also counts what the allocators keep.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
@@ -60,6 +62,7 @@ export async function benchPage(): Promise<Row[]> {
     const seen = await watching;
     await collectGarbage(ingest);
     const rss1 = await rendererRss(browser);
+    const live1 = await liveMemory(browser, ingest);
     await screenshot(ingest, "page-ingest");
     await ingest.context().close();
     const sentRate = client.frames / (client.ms / 1000);
@@ -70,7 +73,7 @@ export async function benchPage(): Promise<Row[]> {
       figures: {
         "client frames/s": si(sentRate),
         "page frames/s": si(pageRate),
-        ...pageFigures(seen, client.bytes, rss1 - rss0, budget),
+        ...pageFigures(seen, client.bytes, live1, rss1 - rss0, budget),
       },
     });
 
@@ -89,13 +92,14 @@ export async function benchPage(): Promise<Row[]> {
     const checkedMs = openMs + (checkedAt - open.allFramesAt);
     await collectGarbage(opened);
     const rss3 = await rendererRss(browser);
+    const live3 = await liveMemory(browser, opened);
     await screenshot(opened, "page-capture");
     rows.push({
       name: `open: capture of ${si(FRAMES)}frames (${mb(captureBytes())})`,
       figures: {
         "open time": `${(openMs / 1000).toFixed(2)} s`,
         "payloads checked": `${(checkedMs / 1000).toFixed(2)} s`,
-        ...pageFigures(open, client.bytes, rss3 - rss2, budget),
+        ...pageFigures(open, client.bytes, live3, rss3 - rss2, budget),
       },
     });
 
@@ -134,6 +138,7 @@ async function openPage(browser: Browser, url: string): Promise<Page> {
 function pageFigures(
   seen: PageFigures,
   sentBytes: number,
+  live: number,
   growth: number,
   budget: number,
 ): Record<string, string> {
@@ -142,10 +147,50 @@ function pageFigures(
     "bytes lost": String(sentBytes - seen.bytes),
     "longest task": `${seen.longest.toFixed(0)} ms`,
     "tasks > 100 ms": String(seen.over100),
-    "page heap": mb(seen.heap),
-    "renderer growth": mb(growth),
+    "held (page+worker)": mb(live),
     budget: mb(budget),
+    "renderer RSS growth": mb(growth),
   };
+}
+
+/**
+ * What the page holds after a garbage collection: the JS heaps of the page and
+ * of its decode worker with their array buffers (Runtime.getHeapUsage), in bytes.
+ */
+async function liveMemory(browser: Browser, page: Page): Promise<number> {
+  const usage = (u: HeapUsage): number =>
+    u.usedSize + (u.backingStorageSize ?? 0) + (u.embedderHeapUsedSize ?? 0);
+  const cdp = await page.context().newCDPSession(page);
+  let total = usage((await cdp.send("Runtime.getHeapUsage")) as HeapUsage);
+  await cdp.detach();
+  // The worker through the browser's target list (playwright opens CDP sessions on pages only).
+  const b = await browser.newBrowserCDPSession();
+  const { targetInfos } = (await b.send("Target.getTargets")) as {
+    targetInfos: { targetId: string; type: string }[];
+  };
+  for (const t of targetInfos.filter((x) => x.type === "worker")) {
+    const { sessionId } = (await b.send("Target.attachToTarget", {
+      targetId: t.targetId,
+      flatten: false,
+    })) as { sessionId: string };
+    const answer = new Promise<HeapUsage>((resolve) =>
+      b.on("Target.receivedMessageFromTarget", (e: { message: string }) => {
+        const m = JSON.parse(e.message) as { id?: number; result?: HeapUsage };
+        if (m.id === 1 && m.result !== undefined) resolve(m.result);
+      }),
+    );
+    const message = JSON.stringify({ id: 1, method: "Runtime.getHeapUsage" });
+    await b.send("Target.sendMessageToTarget", { sessionId, message });
+    total += usage(await answer);
+  }
+  await b.detach();
+  return total;
+}
+
+interface HeapUsage {
+  usedSize: number;
+  backingStorageSize?: number;
+  embedderHeapUsedSize?: number;
 }
 
 /** A full garbage collection in the page and its workers (Chromium runs with --expose-gc), then a pause. */

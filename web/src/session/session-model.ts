@@ -96,6 +96,8 @@ export class SessionModel {
   followNewest = true;
   /** Bumped on every change; components re-render when it moves. */
   version = 0;
+  /** Bumped when settings, schemas or notices change (see useSessionSettings). */
+  settingsVersion = 0;
 
   /** Chunks seen per view and stream, to skip the replay of chunks already held. */
   readonly seen = new Map<string, number>();
@@ -193,11 +195,17 @@ export class SessionModel {
 
   notice(place: Notice["place"], text: string): void {
     this.notices = [...this.notices.slice(-19), { id: ++this.noticeId, place, text }];
-    this.changed();
+    this.settingsChanged();
   }
 
   dismiss(id: number): void {
     this.notices = this.notices.filter((n) => n.id !== id);
+    this.settingsChanged();
+  }
+
+  /** Settings, schemas or notices changed: what useSessionSettings components show. */
+  settingsChanged(): void {
+    this.settingsVersion++;
     this.changed();
   }
 
@@ -299,7 +307,7 @@ export class SessionModel {
       config,
     });
     this.selection.keepAcrossReframe(key);
-    this.changed();
+    this.settingsChanged();
   }
 
   /** Adds .proto files (a file of the same name is replaced) and loads the whole set. */
@@ -372,6 +380,7 @@ export class SessionModel {
   }
 
   private postSchemas(): void {
+    this.settingsVersion++;
     this.options.worker.postMessage({
       type: "schemas",
       req: ++this.schemaReq,
@@ -405,6 +414,7 @@ export class SessionModel {
         if (msg.req !== this.schemaReq) return;
         this.schemas = msg.status;
         if (msg.status.ok) this.schemaTypes = msg.status.types;
+        this.settingsVersion++;
         break;
       case "detail":
         this.selection.detailArrived(msg);

@@ -5,7 +5,7 @@ import { FramingEditor } from "./FramingEditor.js";
 import { NoticeList } from "./NoticeList.js";
 import type { Preset } from "./presets.js";
 import { SchemaPanel } from "./SchemaPanel.js";
-import { useSession } from "./use-session.js";
+import { useSessionSettings } from "./use-session.js";
 
 const DIR_LABEL: Record<Direction, string> = { c2s: "C→S", s2c: "S→C" };
 
@@ -24,7 +24,7 @@ function choiceOf(value: string): PayloadChoice {
  * the selected one only; and the schemas that provide the types.
  */
 export function DecodingPanel() {
-  const model = useSession();
+  const model = useSessionSettings();
   const key = model.selection.conn;
   const own = key !== undefined && model.overrides.has(key);
   const [scopeOne, setScopeOne] = useState(false);

@@ -1,4 +1,4 @@
-import { useState, type MouseEvent } from "react";
+import { memo, useState, type MouseEvent } from "react";
 import {
   fieldLength,
   fieldSpan,
@@ -31,6 +31,48 @@ function partsOf(f: FieldNode | undefined): FieldParts | undefined {
   if (f === undefined) return undefined;
   return { span: fieldSpan(f), tag: fieldTag(f), length: fieldLength(f), value: fieldValue(f) };
 }
+
+/**
+ * One row of the hex view: offset, hex and ASCII cells. Its props are plain
+ * strings (the bytes as hex, the cells' classes joined by "|"), so a row whose
+ * bytes and colours did not change is not rendered again while traffic flows.
+ */
+const HexRow = memo(function HexRow(props: {
+  from: number;
+  digits: number;
+  hex: string;
+  classes: string;
+}) {
+  const { from, digits, hex } = props;
+  const classes = props.classes.split("|");
+  const cells = [];
+  const ascii = [];
+  for (let i = 0; i < BYTES_PER_ROW; i++) {
+    const cls = classes[i];
+    if (i * 2 >= hex.length || cls === undefined) {
+      cells.push(<span key={i} className="c blank" />);
+      continue;
+    }
+    const text = hex.slice(i * 2, i * 2 + 2);
+    cells.push(
+      <span key={i} className={cls} data-offset={from + i}>
+        {text}
+      </span>,
+    );
+    ascii.push(
+      <span key={i} className={cls} data-offset={from + i}>
+        {asciiChar(parseInt(text, 16))}
+      </span>,
+    );
+  }
+  return (
+    <div className="hrow">
+      <span className="hoff">{formatOffset(from, digits)}</span>
+      <span className="hhex">{cells}</span>
+      <span className="hascii">{ascii}</span>
+    </div>
+  );
+});
 
 /**
  * The bytes of one stream (or of a decompressed payload) in offset / hex /
@@ -118,34 +160,13 @@ export function HexView() {
         };
     const marks = markCells(input);
     const bytes = bytesOf(from, to);
-    const hex = [];
-    const ascii = [];
-    for (let i = 0; i < BYTES_PER_ROW; i++) {
-      const o = from + i;
-      if (o >= to) {
-        hex.push(<span key={i} className="c blank" />);
-        continue;
-      }
-      const b = bytes[i] ?? 0;
-      const cls = cellClasses(marks[i] ?? 0) + (o === hovered ? " cursor" : "");
-      hex.push(
-        <span key={i} className={cls} data-offset={o}>
-          {byteHex(b)}
-        </span>,
-      );
-      ascii.push(
-        <span key={i} className={cls} data-offset={o}>
-          {asciiChar(b)}
-        </span>,
-      );
+    let hex = "";
+    const classes: string[] = [];
+    for (let i = 0; i < to - from; i++) {
+      hex += byteHex(bytes[i] ?? 0);
+      classes.push(cellClasses(marks[i] ?? 0) + (from + i === hovered ? " cursor" : ""));
     }
-    return (
-      <div key={row} className="hrow">
-        <span className="hoff">{formatOffset(from, digits)}</span>
-        <span className="hhex">{hex}</span>
-        <span className="hascii">{ascii}</span>
-      </div>
-    );
+    return <HexRow key={row} from={from} digits={digits} hex={hex} classes={classes.join("|")} />;
   };
 
   const offsetAt = (e: MouseEvent): number | undefined => {

@@ -1,9 +1,9 @@
 import type { Notice } from "../session/session-model.js";
-import { useSession } from "./use-session.js";
+import { useSessionSettings } from "./use-session.js";
 
 /** The problems reported at one place of the page, each dismissable. */
 export function NoticeList(props: { readonly places: readonly Notice["place"][] }) {
-  const model = useSession();
+  const model = useSessionSettings();
   const here = model.notices.filter((n) => props.places.includes(n.place));
   if (here.length === 0) return null;
   return (

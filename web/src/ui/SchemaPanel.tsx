@@ -1,7 +1,7 @@
 import { useState, type DragEvent } from "react";
 import type { ProtoFile } from "../session/schema-load.js";
 import { NoticeList } from "./NoticeList.js";
-import { useSession } from "./use-session.js";
+import { useSessionSettings } from "./use-session.js";
 
 async function readFiles(list: FileList | null): Promise<ProtoFile[]> {
   const files = [...(list ?? [])];
@@ -14,7 +14,7 @@ async function readFiles(list: FileList | null): Promise<ProtoFile[]> {
  * names its file, line and column.
  */
 export function SchemaPanel() {
-  const model = useSession();
+  const model = useSessionSettings();
   const [pasting, setPasting] = useState(false);
   const [name, setName] = useState("pasted.proto");
   const [text, setText] = useState("");

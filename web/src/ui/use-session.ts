@@ -7,6 +7,21 @@ import type { SessionModel } from "../session/session-model.js";
 
 export const SessionContext = createContext<SessionModel | null>(null);
 
+/**
+ * The session model for a component that shows only settings, schemas and
+ * notices: it re-renders when those change (or another conversation is
+ * selected), not on every chunk of traffic.
+ */
+export function useSessionSettings(): SessionModel {
+  const model = useContext(SessionContext);
+  if (model === null) throw new Error("useSessionSettings outside <SessionContext>");
+  useSyncExternalStore(
+    model.subscribe,
+    () => `${model.settingsVersion}|${model.selection.conn ?? ""}`,
+  );
+  return model;
+}
+
 /** The session model; the calling component re-renders on every change. */
 export function useSession(): SessionModel {
   const model = useContext(SessionContext);
