@@ -43,7 +43,10 @@ const client = new BridgeClient(sessionUrl(), {
 const decodeWorker = new Worker(new URL("./session/decode-worker.ts", import.meta.url), {
   type: "module",
 });
-const worker: WorkerLike = { postMessage: (m) => decodeWorker.postMessage(m), onmessage: null };
+const worker: WorkerLike = {
+  postMessage: (m, transfer = []) => decodeWorker.postMessage(m, transfer),
+  onmessage: null,
+};
 decodeWorker.onmessage = (e: MessageEvent<WorkerToUi>) => worker.onmessage?.({ data: e.data });
 const model = new SessionModel({
   client,

@@ -8,13 +8,36 @@ export interface FramerOutput {
 }
 
 /**
+ * Takes frames as plain numbers (no Frame object is made) and issues, in the
+ * order the framer finds them: what `pushTo` and `endTo` deliver.
+ */
+export interface FrameSink {
+  frame(
+    index: number,
+    start: number,
+    end: number,
+    headStart: number,
+    headEnd: number,
+    payloadStart: number,
+    payloadEnd: number,
+    firstChunk: number,
+    endChunk: number,
+    info: FrameInfo | undefined,
+  ): void;
+  issue(issue: Issue): void;
+}
+
+/**
  * An incremental framer. `push` takes the next chunk of the stream and returns
  * the frames and issues it can complete; `end` reports what is left. The result
- * never depends on how the stream was cut into chunks.
+ * never depends on how the stream was cut into chunks. `pushTo` and `endTo` do
+ * the same into a sink, for callers that keep frames as columns of numbers.
  */
 export interface Framer {
   push(chunk: Uint8Array): FramerOutput;
   end(): FramerOutput;
+  pushTo(chunk: Uint8Array, sink: FrameSink): void;
+  endTo(sink: FrameSink): void;
   /** Bytes pushed so far (the stream's length). */
   readonly position: number;
   /** After a fatal issue, the stream offset from which bytes stay unframed. */
@@ -41,14 +64,44 @@ export abstract class FramerBase implements Framer {
   private chunkStarts: number[] = [];
   private chunkFirst = 0;
   private chunkBase = 0;
-  /** Frames completed since the last flush; hot loops may push to it directly. */
+  /** Frames completed since the last flush; hot loops may push to it directly (when `sink` is unset). */
   protected frames: Frame[] = [];
+  /** Where frames and issues go during pushTo / endTo, instead of the arrays. */
+  protected sink: FrameSink | undefined = undefined;
   private issues: Issue[] = [];
   /** Index of the next frame; hot loops that push frames themselves advance it. */
   protected nextIndex = 0;
   private ended = false;
 
   push(chunk: Uint8Array): FramerOutput {
+    this.consume(chunk);
+    return this.flush();
+  }
+
+  end(): FramerOutput {
+    this.close();
+    return this.flush();
+  }
+
+  pushTo(chunk: Uint8Array, sink: FrameSink): void {
+    this.sink = sink;
+    try {
+      this.consume(chunk);
+    } finally {
+      this.sink = undefined;
+    }
+  }
+
+  endTo(sink: FrameSink): void {
+    this.sink = sink;
+    try {
+      this.close();
+    } finally {
+      this.sink = undefined;
+    }
+  }
+
+  private consume(chunk: Uint8Array): void {
     if (this.ended) throw new Error("push after end");
     const base = this.position;
     this.chunkIndex += 1;
@@ -60,15 +113,13 @@ export abstract class FramerBase implements Framer {
       this.chunkStarts.push(base);
       if (chunk.length > 0) this.scan(chunk, base);
     }
-    return this.flush();
   }
 
-  end(): FramerOutput {
+  private close(): void {
     if (!this.ended) {
       this.ended = true;
       if (this.stoppedAt === undefined) this.finish();
     }
-    return this.flush();
   }
 
   get pendingStart(): number {
@@ -133,9 +184,26 @@ export abstract class FramerBase implements Framer {
       last >= this.chunkStart && last < this.chunkEnd
         ? this.chunkIndex + 1
         : this.chunkAt(last) + 1;
+    const index = this.nextIndex++;
+    const sink = this.sink;
+    if (sink !== undefined) {
+      sink.frame(
+        index,
+        start,
+        end,
+        headStart,
+        headEnd,
+        payloadStart,
+        payloadEnd,
+        firstChunk,
+        endChunk,
+        info,
+      );
+      return;
+    }
     this.frames.push(
       new FrameRecord(
-        this.nextIndex++,
+        index,
         start,
         end,
         headStart,
@@ -150,7 +218,8 @@ export abstract class FramerBase implements Framer {
   }
 
   protected report(issue: Issue): void {
-    this.issues.push(issue);
+    if (this.sink !== undefined) this.sink.issue(issue);
+    else this.issues.push(issue);
     if (issue.fatal && this.stoppedAt === undefined) this.stoppedAt = this.frameStart;
   }
 

@@ -105,6 +105,7 @@ export class LengthDelimitedFramer extends FramerBase {
     const view = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     const n = chunk.length;
     const frames = this.frames;
+    const sink = this.sink;
     const ci = this.chunkIndex;
     let idx = this.nextIndex;
     let i = from;
@@ -122,8 +123,23 @@ export class LengthDelimitedFramer extends FramerBase {
       const dataStart = s + skip;
       const dataEnd = dataStart + len;
       if (len < 0 || dataEnd < s + headLen || dataEnd > base + n) break;
-      frames.push(
-        new FrameRecord(
+      if (sink === undefined)
+        frames.push(
+          new FrameRecord(
+            idx++,
+            s,
+            dataEnd,
+            s + offset,
+            s + offset + size,
+            dataStart,
+            dataEnd,
+            ci,
+            ci + 1,
+            undefined,
+          ),
+        );
+      else
+        sink.frame(
           idx++,
           s,
           dataEnd,
@@ -134,8 +150,7 @@ export class LengthDelimitedFramer extends FramerBase {
           ci,
           ci + 1,
           undefined,
-        ),
-      );
+        );
       i = dataEnd - base;
     }
     this.nextIndex = idx;

@@ -43,17 +43,12 @@ export class StreamDecoder {
   private readonly framer: Framer;
   private readonly store = new ByteStore();
 
-  /**
-   * `framer` defaults to a fresh one for `spec`; pass one of a `createFramerPair`
-   * to link directions. With `keepPayloads` false and mode "none", frames come
-   * without their payload bytes (for a caller that keeps the stream's bytes itself).
-   */
+  /** `framer` defaults to a fresh one for `spec`; pass one of a `createFramerPair` to link directions. */
   constructor(
     spec: FramingSpec,
     private readonly mode: PayloadMode,
     framer: Framer = createFramer(spec),
     private readonly maxHeld = MAX_HELD_BYTES,
-    private readonly keepPayloads = true,
   ) {
     this.framer = framer;
   }
@@ -101,10 +96,7 @@ export class StreamDecoder {
   }
 
   private decode(frame: Frame): DecodedFrame {
-    if (
-      frame.payloadStart < this.store.heldFrom ||
-      (!this.keepPayloads && this.mode.kind === "none")
-    )
+    if (frame.payloadStart < this.store.heldFrom)
       return { frame, payload: undefined, message: undefined };
     const payload = payloadBytes(this.store, frame);
     return { frame, payload, message: decodeFramePayload(frame, payload, this.mode) };

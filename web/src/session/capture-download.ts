@@ -45,9 +45,9 @@ export async function downloadCapture(
       for (const r of read.records) {
         if (r.kind === "event") handleServerMessage(model, { ...r.event, view } as ServerMessage);
         else {
-          // Its own copy: the read's buffer is not kept, and the worker gets just these bytes.
+          // A view into the read's buffer: the reads together are the file, held once.
           const head = { view, conn: r.conn, dir: r.dir, time: r.time };
-          handleBridgeEvent(model, { type: "chunk", head, bytes: r.bytes.slice() });
+          handleBridgeEvent(model, { type: "chunk", head, bytes: r.bytes });
         }
       }
       if (reader.error !== undefined) break;

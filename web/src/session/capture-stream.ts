@@ -25,33 +25,65 @@ export class CaptureStreamReader {
   private held: Uint8Array = new Uint8Array(0);
   private offset = 0;
   private headRead = false;
+  /** Size of the record `held` starts (when it is cut short). */
+  private need = 0;
   private total = 0;
   /** Why the file cannot be read at all (no capture, unknown version), once known. */
   error: string | undefined;
   /** Where reading stopped on damaged framing, once it did. */
   private damaged: Omit<CaptureTail, "size"> | undefined;
 
-  /** Takes the next bytes of the file; returns the records they completed. */
+  /**
+   * Takes the next bytes of the file; returns the records they completed.
+   * Records lying whole in `bytes` are views into it (nothing is copied); only
+   * a record cut between two reads is put together in a buffer of its own.
+   */
   push(bytes: Uint8Array): CaptureStreamRead {
     this.total += bytes.length;
-    if (this.error !== undefined || this.damaged !== undefined) return { records: [], bad: [] };
-    this.held = this.held.length === 0 ? bytes : concat(this.held, bytes);
+    const out: { records: CaptureRecord[]; bad: CaptureBadRecord[] } = { records: [], bad: [] };
+    if (this.error !== undefined || this.damaged !== undefined) return out;
+    let rest = bytes;
     if (!this.headRead) {
+      this.held = concat(this.held, rest);
+      rest = new Uint8Array(0);
       const head = readCaptureHead(this.held);
       if (!head.ok) {
         if (head.error !== "SHORT_HEAD") this.error = `${head.error}: ${head.text}`;
-        return { records: [], bad: [] };
+        return out;
       }
       this.headRead = true;
-      this.held = this.held.subarray(head.headSize);
+      rest = this.held.subarray(head.headSize);
+      this.held = new Uint8Array(0);
       this.offset = head.headSize;
     }
-    const r = readRecords(this.held, this.offset);
-    this.held = this.held.subarray(r.next - this.offset);
+    // A record cut between reads: just the bytes it lacks are copied to it.
+    while (this.held.length > 0 && rest.length > 0) {
+      const take = Math.min(rest.length, Math.max(1, this.need - this.held.length));
+      this.held = concat(this.held, rest.subarray(0, take));
+      rest = rest.subarray(take);
+      if (this.held.length < this.need) continue;
+      if (!this.read(this.held, out)) return out;
+    }
+    if (this.held.length === 0 && rest.length > 0) this.read(rest, out);
+    return out;
+  }
+
+  /** Reads the records of `bytes` (from `offset`); keeps a record cut short; false once damaged. */
+  private read(
+    bytes: Uint8Array,
+    out: { records: CaptureRecord[]; bad: CaptureBadRecord[] },
+  ): boolean {
+    const r = readRecords(bytes, this.offset);
+    out.records.push(...r.records);
+    out.bad.push(...r.bad);
+    this.held = bytes.subarray(r.next - this.offset);
     this.offset = r.next;
-    if (r.stop !== null && r.stop.reason !== "more")
+    this.need = r.stop?.reason === "more" ? r.stop.need : 0;
+    if (r.stop !== null && r.stop.reason !== "more") {
       this.damaged = { offset: r.next, reason: r.stop.reason };
-    return { records: r.records, bad: r.bad };
+      return false;
+    }
+    return true;
   }
 
   /**

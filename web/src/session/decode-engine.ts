@@ -1,23 +1,19 @@
 import type protobuf from "protobufjs";
 import { ByteStore } from "../decode/byte-store.js";
-import type { Framer } from "../decode/framer.js";
+import type { Framer, FrameSink } from "../decode/framer.js";
 import { createFramer, createFramerPair } from "../decode/framers.js";
 import { parseFramingSpec, type FramingSpec } from "../decode/spec.js";
-import {
-  MAX_HELD_BYTES,
-  StreamDecoder,
-  type PayloadMode,
-  type StreamEvent,
-} from "../decode/stream-decoder.js";
+import type { PayloadMode } from "../decode/stream-decoder.js";
 import type { Direction } from "./bridge-protocol.js";
 import {
   checkPayload,
   CheckQueue,
   frameDetail,
   frameOf,
+  frameRow,
   frameSummary,
+  issueRow,
   PendingRows,
-  pushRows,
   type EngineStream,
 } from "./engine-stream.js";
 import { findMessageType, listMessageTypes, loadSchemas } from "./schema-load.js";
@@ -84,7 +80,7 @@ export class DecodeEngine {
         const stream = this.conns.get(msg.conn)?.[msg.dir];
         if (stream === undefined || stream.ended) return;
         stream.ended = true;
-        this.emit(this.connection(msg.conn), msg.dir, stream.decoder.end());
+        stream.framer.endTo(this.sinkFor(this.connection(msg.conn), msg.dir));
         return;
       }
       case "configure":
@@ -143,8 +139,8 @@ export class DecodeEngine {
         generation: p.generation,
         rows,
         words: p.words,
-        c2s: { stoppedAt: conn.c2s.decoder.stoppedAt ?? null, framing: conn.c2s.spec },
-        s2c: { stoppedAt: conn.s2c.decoder.stoppedAt ?? null, framing: conn.s2c.spec },
+        c2s: { stoppedAt: conn.c2s.framer.stoppedAt ?? null, framing: conn.c2s.spec },
+        s2c: { stoppedAt: conn.s2c.framer.stoppedAt ?? null, framing: conn.s2c.spec },
       });
     }
     this.pending.clear();
@@ -162,7 +158,7 @@ export class DecodeEngine {
     s.chunkStarts.push(s.store.length);
     s.chunkTimes.push(item.time);
     s.store.append(item.bytes);
-    this.emit(conn, item.dir, s.decoder.push(item.bytes));
+    s.framer.pushTo(item.bytes, this.sinkFor(conn, item.dir));
   }
 
   private connection(key: ConnKey): Connection {
@@ -192,13 +188,7 @@ export class DecodeEngine {
       chunkStarts: [],
       chunkTimes: [],
       // Framing only: payloads are checked afterwards (checkPayloads), so frames list at once.
-      decoder: new StreamDecoder(
-        framer.spec,
-        { kind: "none" },
-        framer.framer,
-        MAX_HELD_BYTES,
-        false,
-      ),
+      framer: framer.framer,
       checks: new CheckQueue(),
       infos: [],
       issues: [],
@@ -276,7 +266,7 @@ export class DecodeEngine {
     for (const dir of ["c2s", "s2c"] as const) {
       if (!old[dir].ended) continue;
       conn[dir].ended = true;
-      this.emit(conn, dir, conn[dir].decoder.end());
+      conn[dir].framer.endTo(this.sinkFor(conn, dir));
     }
   }
 
@@ -301,15 +291,46 @@ export class DecodeEngine {
     }
   }
 
-  private emit(conn: Connection, dir: Direction, events: StreamEvent[]): void {
-    if (events.length === 0) return;
-    let p = this.pending.get(conn.key);
-    if (p === undefined) {
-      p = new PendingRows(conn.generation);
-      this.pending.set(conn.key, p);
-    }
-    pushRows(p, dir, conn[dir], events);
-    if (p.count >= ROWS_PER_POST) this.flush();
+  /** Where the framer of `conn`'s `dir` stream puts frames and issues: rows, posted every ROWS_PER_POST. */
+  private sinkFor(conn: Connection, dir: Direction): FrameSink {
+    const s = conn[dir];
+    const d = dir === "c2s" ? 0 : 1;
+    let p: PendingRows | undefined;
+    const rows = (): PendingRows => {
+      p ??= this.pending.get(conn.key);
+      if (p === undefined) {
+        p = new PendingRows(conn.generation);
+        this.pending.set(conn.key, p);
+      }
+      return p;
+    };
+    const posted = (): void => {
+      if ((p?.count ?? 0) < ROWS_PER_POST) return;
+      this.flush();
+      p = undefined;
+    };
+    return {
+      frame: (index, start, end, headStart, headEnd, payloadStart, payloadEnd, _fc, _ec, info) => {
+        frameRow(
+          rows(),
+          d,
+          s,
+          index,
+          start,
+          end,
+          headStart,
+          headEnd,
+          payloadStart,
+          payloadEnd,
+          info,
+        );
+        posted();
+      },
+      issue: (issue) => {
+        issueRow(rows(), d, s, issue);
+        posted();
+      },
+    };
   }
 
   /** True while frames wait for their payloads to be checked. */

@@ -1,6 +1,6 @@
 /**
  * One stream inside the decode engine: its bytes, the chunks' offsets and
- * times, its decoder, its issues and each frame's FrameInfo (the page holds
+ * times, its framer, its issues and each frame's FrameInfo (the page holds
  * the frames' spans, in its rows); how frames and issues become rows for the
  * page, and how one frame's summary or field tree is made again on demand.
  */
@@ -17,11 +17,9 @@ import {
   MAX_HELD_BYTES,
   payloadBytes,
   type PayloadMode,
-  type StreamDecoder,
-  type StreamEvent,
 } from "../decode/stream-decoder.js";
+import type { Framer } from "../decode/framer.js";
 import { summarizeFrame } from "../ui/frame-summary.js";
-import type { Direction } from "./bridge-protocol.js";
 import {
   KIND_FRAME,
   KIND_ISSUE,
@@ -43,7 +41,8 @@ export interface EngineStream {
   readonly chunkStarts: number[];
   /** Per chunk: µs since the Unix epoch. */
   readonly chunkTimes: number[];
-  decoder: StreamDecoder;
+  /** Cuts the stream; frames go straight into rows (pushTo), never as Frame objects. */
+  framer: Framer;
   /** Per frame, by index: what the framer learned (equal neighbours share one object). */
   infos: (FrameInfo | undefined)[];
   /** Frames whose payloads wait to be checked (decoded for issues), oldest first. */
@@ -140,52 +139,44 @@ export class PendingRows {
   }
 }
 
-/** Appends a row (see ROW_* in worker-protocol.ts) per frame and per issue, keeping what the stream needs later. */
-export function pushRows(
+/** Appends a frame's row (see ROW_* in worker-protocol.ts), keeping its info and queueing its payload check. */
+export function frameRow(
   p: PendingRows,
-  dir: Direction,
+  d: 0 | 1,
   s: EngineStream,
-  events: readonly StreamEvent[],
+  index: number,
+  start: number,
+  end: number,
+  headStart: number,
+  headEnd: number,
+  payloadStart: number,
+  payloadEnd: number,
+  info: FrameInfo | undefined,
 ): void {
-  const d = dir === "c2s" ? 0 : 1;
-  for (const ev of events) {
-    if (ev.type === "frame") {
-      const { frame } = ev.frame;
-      const info = frame.info;
-      const last = s.infos[s.infos.length - 1];
-      s.infos.push(last !== undefined && sameInfo(last, info) ? last : info);
-      let flags = isCompressedPayload(info) ? ROW_FLAG_COMPRESSED : 0;
-      if (carriesMessage(s, frame)) {
-        // Decoded later (checkPayload): the row says so now, a check reports issues if any.
-        flags |= ROW_FLAG_MESSAGE;
-        s.checks.push(frame.index, frame.payloadStart, frame.payloadEnd);
-      }
-      p.push(
-        rowMeta(KIND_FRAME, d, flags),
-        frame.start,
-        frame.end,
-        frame.headStart,
-        frame.headEnd,
-        frame.payloadStart,
-        frame.payloadEnd,
-      );
-    } else {
-      const issue = ev.issue;
-      s.issues.push(issue);
-      const [start, end] = issue.span;
-      p.words.push({ row: p.count, text: issue.text, codes: issue.code });
-      const flags = ROW_FLAG_ISSUES | (issue.fatal ? ROW_FLAG_FATAL : 0);
-      p.push(rowMeta(KIND_ISSUE, d, flags), start, end, start, end, start, end);
-    }
+  const last = s.infos[s.infos.length - 1];
+  s.infos.push(last !== undefined && sameInfo(last, info) ? last : info);
+  let flags = isCompressedPayload(info) ? ROW_FLAG_COMPRESSED : 0;
+  if (carriesMessage(s, info, payloadEnd - payloadStart)) {
+    // Decoded later (checkPayload): the row says so now, a check reports issues if any.
+    flags |= ROW_FLAG_MESSAGE;
+    s.checks.push(index, payloadStart, payloadEnd);
   }
+  p.push(rowMeta(KIND_FRAME, d, flags), start, end, headStart, headEnd, payloadStart, payloadEnd);
 }
 
-/** True when the frame's payload is decoded as a message (a schema or schemaless, within the size kept). */
-function carriesMessage(s: EngineStream, frame: Frame): boolean {
+/** Appends a framing issue's row, keeping the issue. */
+export function issueRow(p: PendingRows, d: 0 | 1, s: EngineStream, issue: Issue): void {
+  s.issues.push(issue);
+  const [start, end] = issue.span;
+  p.words.push({ row: p.count, text: issue.text, codes: issue.code });
+  const flags = ROW_FLAG_ISSUES | (issue.fatal ? ROW_FLAG_FATAL : 0);
+  p.push(rowMeta(KIND_ISSUE, d, flags), start, end, start, end, start, end);
+}
+
+/** True when a frame's payload is decoded as a message (a schema or schemaless, within the size kept). */
+function carriesMessage(s: EngineStream, info: FrameInfo | undefined, size: number): boolean {
   return (
-    s.mode.kind !== "none" &&
-    !(frame.info?.kind === "grpc" && frame.info.trailer) &&
-    frame.payloadEnd - frame.payloadStart <= MAX_HELD_BYTES
+    s.mode.kind !== "none" && !(info?.kind === "grpc" && info.trailer) && size <= MAX_HELD_BYTES
   );
 }
 

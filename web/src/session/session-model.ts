@@ -28,7 +28,8 @@ import type {
 
 /** The members of a Worker the model uses (tests pass an in-process engine). */
 export interface WorkerLike {
-  postMessage(message: UiToWorker): void;
+  /** `transfer`: buffers handed over to the worker (no longer usable here). */
+  postMessage(message: UiToWorker, transfer?: ArrayBuffer[]): void;
   onmessage: ((event: { readonly data: WorkerToUi }) => void) | null;
 }
 
@@ -117,7 +118,13 @@ export class SessionModel {
 
   private postChunks(): void {
     if (this.outbox.length === 0) return;
-    this.options.worker.postMessage({ type: "chunks", items: this.outbox.splice(0) });
+    // The worker gets its own copy of each chunk, handed over without a second copy; the page
+    // keeps its view (which may lie in a larger buffer: a WebSocket message, a download's read).
+    const items = this.outbox.splice(0).map((item) => ({ ...item, bytes: item.bytes.slice() }));
+    this.options.worker.postMessage(
+      { type: "chunks", items },
+      items.map((item) => item.bytes.buffer),
+    );
     this.outboxBytes = 0;
   }
   private readonly listeners = new Set<() => void>();
