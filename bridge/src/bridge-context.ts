@@ -5,6 +5,7 @@ import type {
   RecordedEvent,
 } from "../../web/src/session/bridge-protocol.js";
 import type { ResolvedLimits } from "./bridge-options.js";
+import type { BufferHold } from "./read-buffers.js";
 import type { AllowRule } from "./targets.js";
 
 /**
@@ -13,7 +14,8 @@ import type { AllowRule } from "./targets.js";
  * reading its sockets, so the queue for the disk stays bounded.
  */
 export interface Recorder {
-  chunk(conn: number, dir: Direction, time: number, bytes: Uint8Array): void;
+  /** Records one chunk; `owner` is held while `bytes` are kept past the call (a pooled read). */
+  chunk(conn: number, dir: Direction, time: number, bytes: Uint8Array, owner?: BufferHold): void;
   event(conn: number, event: RecordedEvent): void;
   /** True while too much waits for the disk: producers stop reading until it is false again. */
   readonly full: boolean;

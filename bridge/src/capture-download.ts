@@ -54,8 +54,8 @@ export async function serveCaptureDownload(
   try {
     const info = await stat(path);
     if (!info.isFile()) throw Object.assign(new Error("not a file"), { code: "ENOENT" });
-    // The file being written: up to its last complete record, never a record half written.
-    size = captures.writer?.name === name ? captures.writer.flushed : info.size;
+    // The file being written: every record queued so far (written first), never a record half written.
+    size = captures.writer?.name === name ? await captures.writer.sync() : info.size;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
     res.writeHead(404).end();

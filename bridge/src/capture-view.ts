@@ -72,7 +72,12 @@ export class CaptureView implements RunningView {
     const { writer, page } = this.o;
     const file = await open(this.o.path, "r");
     try {
-      const fixedEnd = this.follow ? null : (writer?.flushed ?? (await file.stat()).size);
+      // The current capture as it is now: every record queued so far, written first.
+      const fixedEnd = this.follow
+        ? null
+        : writer !== null
+          ? await writer.sync()
+          : (await file.stat()).size;
       let pos = this.o.headSize;
       let need = 0;
       for (;;) {

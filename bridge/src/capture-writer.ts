@@ -6,16 +6,26 @@ import type { Direction, RecordedEvent } from "../../web/src/session/bridge-prot
 import {
   RECORD_CHUNK,
   RECORD_EVENT,
+  RECORD_HEAD_SIZE,
   encodeCaptureHead,
-  encodeRecordHead,
+  writeRecordHead,
 } from "../../web/src/session/capture-format.js";
 import type { Recorder } from "./bridge-context.js";
 import { nowMicros } from "./clock.js";
+import type { BufferHold } from "./read-buffers.js";
 
 /** Records with bodies up to this size (bytes) are copied into a shared buffer instead of queued as two pieces. */
 const SMALL_BODY = 4096;
-/** Size of each buffer collecting small records: 64 KiB. */
+/** Size of each buffer collecting record heads and small records: 64 KiB. */
 const BATCH_SIZE = 64 * 1024;
+/** Bytes queued at which a write starts at once; below it, it starts WRITE_DELAY_MS after the first record. */
+export const WRITE_SOON_BYTES = 256 * 1024;
+/**
+ * The longest a record waits in memory before its write starts (ms): few
+ * records at a time are gathered into one write rather than one per turn of
+ * the event loop (every write is a round trip through libuv's thread pool).
+ */
+export const WRITE_DELAY_MS = 4;
 
 /** File name extension of capture files. */
 export const CAPTURE_EXTENSION = ".fscap";
@@ -35,8 +45,9 @@ export interface CaptureWriterOptions {
 
 /**
  * Appends records to one capture file: every call queues a whole record, and
- * queued records are written in one writev per turn of the event loop, in
- * order, so the file only ever ends mid-record when the process dies mid-write.
+ * queued records are written in order, in one writev once WRITE_SOON_BYTES are
+ * queued or WRITE_DELAY_MS after the first, so the file only ever ends
+ * mid-record when the process dies mid-write.
  * A record is never refused, dropped or reordered; instead, once more than
  * `high` bytes wait for the disk the writer turns `full` and tells its
  * watchers, who stop reading their sockets until the writes have brought the
@@ -52,13 +63,28 @@ export class CaptureWriter extends EventEmitter implements Recorder {
   private readonly high: number;
   private readonly low: number;
   private pending: Uint8Array[] = [];
-  /** Buffer collecting small records (head and body copied in), not yet in `pending`. */
+  /** Lets go of the pooled bodies in `pending` once they are written. */
+  private releases: (() => void)[] = [];
+  /** Buffer collecting record heads and small records; `batch[batchSealed, batchUsed)` is not yet in `pending`. */
   private batch: Buffer | null = null;
+  private batchSealed = 0;
   private batchUsed = 0;
+  /** A writev is in flight (or about to start). */
   private writing = false;
+  private timer: NodeJS.Timeout | undefined;
   private closed = false;
   private failed: Error | undefined;
   private idle: (() => void)[] = [];
+  /** sync() callers: each waits until `flushed` reaches its end (or writing ended). */
+  private syncs: { end: number; resolve: (flushed: number) => void }[] = [];
+  /** The largest end a sync() caller waits for: writes go out without the delay until it is reached. */
+  private syncEnd = 0;
+  private readonly startDrain = (): void => {
+    this.timer = undefined;
+    if (this.writing) return;
+    this.writing = true;
+    void this.drain();
+  };
 
   private constructor(
     readonly path: string,
@@ -134,13 +160,27 @@ export class CaptureWriter extends EventEmitter implements Recorder {
     };
   }
 
-  chunk(conn: number, dir: Direction, time: number, bytes: Uint8Array): void {
-    this.push(encodeRecordHead(RECORD_CHUNK, conn, dir, time, bytes, crc32), bytes);
+  chunk(conn: number, dir: Direction, time: number, bytes: Uint8Array, owner?: BufferHold): void {
+    this.push(RECORD_CHUNK, conn, dir, time, bytes, owner);
   }
 
   event(conn: number, event: RecordedEvent): void {
-    const body = Buffer.from(JSON.stringify(event), "utf8");
-    this.push(encodeRecordHead(RECORD_EVENT, conn, "c2s", event.time, body, crc32), body);
+    this.push(RECORD_EVENT, conn, "c2s", event.time, Buffer.from(JSON.stringify(event), "utf8"));
+  }
+
+  /**
+   * Writes what is queued now without waiting for the delay, and resolves with
+   * `flushed` once every record queued before the call is in the file (at once
+   * when nothing is queued or writing ended). For readers that take the file
+   * as it is now: a capture opened without following, a download.
+   */
+  sync(): Promise<number> {
+    const end = this.flushed + this.pendingBytes;
+    if (this.pendingBytes === 0 || this.ended) return Promise.resolve(this.flushed);
+    this.syncEnd = Math.max(this.syncEnd, end);
+    const done = new Promise<number>((resolve) => this.syncs.push({ end, resolve }));
+    this.schedule();
+    return done;
   }
 
   /** True once close() was called or a write failed: no more records will be written. */
@@ -152,74 +192,124 @@ export class CaptureWriter extends EventEmitter implements Recorder {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.schedule();
     await this.whenIdle();
     await this.file.close();
     this.emit("flush", this.flushed);
   }
 
-  private push(head: Uint8Array, body: Uint8Array): void {
+  /**
+   * Queues one record: its head goes into the batch buffer, and so does a small
+   * body; a larger body is queued as it is, after the head (never copied).
+   */
+  private push(
+    type: number,
+    conn: number,
+    dir: Direction,
+    time: number,
+    body: Uint8Array,
+    owner?: BufferHold,
+  ): void {
     if (this.ended) return;
-    const size = head.length + body.length;
-    if (body.length <= SMALL_BODY) {
-      // Small records are copied into one buffer: fewer, larger pieces for writev.
-      if (this.batch === null || this.batchUsed + size > this.batch.length) {
-        this.sealBatch();
-        this.batch = Buffer.allocUnsafe(BATCH_SIZE);
-      }
-      this.batch.set(head, this.batchUsed);
-      this.batch.set(body, this.batchUsed + head.length);
-      this.batchUsed += size;
-    } else {
+    const copy = body.length <= SMALL_BODY;
+    const size = RECORD_HEAD_SIZE + body.length;
+    const room = copy ? size : RECORD_HEAD_SIZE;
+    let batch = this.batch;
+    if (batch === null || this.batchUsed + room > batch.length) {
       this.sealBatch();
-      this.pending.push(head, body);
+      batch = this.batch = Buffer.allocUnsafe(BATCH_SIZE);
+      this.batchSealed = this.batchUsed = 0;
+    }
+    const at = this.batchUsed;
+    writeRecordHead(batch, at, type, conn, dir, time, body, crc32);
+    if (copy) {
+      batch.set(body, at + RECORD_HEAD_SIZE);
+      this.batchUsed = at + size;
+    } else {
+      this.batchUsed = at + RECORD_HEAD_SIZE;
+      this.sealBatch();
+      this.pending.push(body);
+      if (owner !== undefined) this.releases.push(owner.hold());
     }
     this.pendingBytes += size;
     if (this.pendingBytes > this.high) this.setFull(true);
-    if (!this.writing) {
-      this.writing = true;
-      setImmediate(() => void this.drain());
-    }
+    this.schedule();
   }
 
-  /** Queues the filled part of the small-record buffer (after every record pushed before it). */
+  /** Queues the filled part of the batch buffer not queued yet (after every record pushed before it). */
   private sealBatch(): void {
-    if (this.batch !== null && this.batchUsed > 0) {
-      this.pending.push(this.batch.subarray(0, this.batchUsed));
+    if (this.batch === null || this.batchUsed === this.batchSealed) return;
+    this.pending.push(this.batch.subarray(this.batchSealed, this.batchUsed));
+    this.batchSealed = this.batchUsed;
+  }
+
+  /** Starts a write now (enough queued, or closing) or arms the timer; nothing while one is in flight. */
+  private schedule(): void {
+    if (this.writing || this.pendingBytes === 0) return;
+    if (this.pendingBytes >= WRITE_SOON_BYTES || this.closed || this.syncEnd > this.flushed) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      this.writing = true;
+      setImmediate(() => void this.drain());
+    } else {
+      this.timer ??= setTimeout(this.startDrain, WRITE_DELAY_MS);
     }
-    this.batch = null;
-    this.batchUsed = 0;
   }
 
   private async drain(): Promise<void> {
-    this.sealBatch();
-    while (this.pending.length > 0 && this.failed === undefined) {
+    for (;;) {
+      this.sealBatch();
+      if (this.pending.length === 0 || this.failed !== undefined) break;
       const batch = this.pending;
+      const releases = this.releases;
       this.pending = [];
+      this.releases = [];
       let size = 0;
       for (const piece of batch) size += piece.length;
       try {
         // FileHandle.writev writes every buffer (libuv loops over partial writes).
         await this.file.writev(batch);
+        for (const release of releases) release();
         this.flushed += size;
         this.pendingBytes -= size;
         this.emit("flush", this.flushed);
         if (this.pendingBytes <= this.low) this.setFull(false);
-        this.sealBatch();
       } catch (err) {
         this.failed = err instanceof Error ? err : new Error(String(err));
+        for (const release of [...releases, ...this.releases]) release();
         this.log(`framescope: capture ${this.path}: ${this.failed.message}; recording stopped`);
         // Nothing more will be written: let the producers go on without it.
         this.pending = [];
+        this.releases = [];
         this.batch = null;
-        this.batchUsed = 0;
+        this.batchSealed = this.batchUsed = 0;
         this.pendingBytes = 0;
         this.setFull(false);
       }
+      this.settleSyncs();
+      // Less than WRITE_SOON_BYTES left: it waits for the timer, to be written with what follows.
+      if (!this.closed && this.pendingBytes < WRITE_SOON_BYTES && this.syncEnd <= this.flushed) {
+        break;
+      }
     }
     this.writing = false;
+    this.settleSyncs();
+    this.schedule();
+    if (this.writing || this.pendingBytes > 0) return;
     const idle = this.idle;
     this.idle = [];
     for (const f of idle) f();
+  }
+
+  /** Resolves the sync() callers whose records are written (all of them once writing has ended). */
+  private settleSyncs(): void {
+    if (this.syncs.length === 0) return;
+    const waiting: typeof this.syncs = [];
+    for (const w of this.syncs) {
+      if (w.end <= this.flushed || this.failed !== undefined) w.resolve(this.flushed);
+      else waiting.push(w);
+    }
+    this.syncs = waiting;
   }
 
   private setFull(full: boolean): void {
@@ -228,8 +318,9 @@ export class CaptureWriter extends EventEmitter implements Recorder {
     for (const w of [...this.watchers]) w(full);
   }
 
+  /** Resolves once nothing is queued or being written (or writing failed). */
   private whenIdle(): Promise<void> {
-    if (!this.writing) return Promise.resolve();
+    if (!this.writing && this.pendingBytes === 0) return Promise.resolve();
     return new Promise((resolve) => this.idle.push(resolve));
   }
 }

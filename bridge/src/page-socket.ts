@@ -5,6 +5,7 @@ import {
   type ChunkHead,
   type ServerMessage,
 } from "../../web/src/session/bridge-protocol.js";
+import type { BufferHold } from "./read-buffers.js";
 
 /**
  * The bridge's sending side of one page WebSocket with backpressure: once more
@@ -50,9 +51,19 @@ export class PageSocket {
     this.sendRaw(out, true);
   }
 
-  /** Sends bytes as they are (for /raw). */
-  sendBinary(bytes: Buffer): void {
-    if (this.open) this.sendRaw(bytes, true);
+  /**
+   * Sends one chunk whose bytes follow CHUNK_HEAD_SIZE free bytes in `message`
+   * (a TcpLink read, or a page send being echoed): the head is written there, nothing is copied.
+   */
+  sendFramedChunk(head: ChunkHead, message: Buffer, owner?: BufferHold): void {
+    if (!this.open) return;
+    writeChunkHead(message, 0, head);
+    this.sendRaw(message, true, owner?.hold());
+  }
+
+  /** Sends bytes as they are (for /raw); `owner` is held until they are written. */
+  sendBinary(bytes: Buffer, owner?: BufferHold): void {
+    if (this.open) this.sendRaw(bytes, true, owner?.hold());
   }
 
   /** Resolves once the page has caught up (or the socket closed). */
@@ -61,9 +72,22 @@ export class PageSocket {
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
-  private sendRaw(data: string | Buffer, binary: boolean): void {
+  /** Sends one message; `written` runs once ws is done with `data` (written, or failed). */
+  private sendRaw(data: string | Buffer, binary: boolean, written?: () => void): void {
     const crossing = !this.high && this.ws.bufferedAmount + data.length > this.highWaterMark;
-    if (this.high || crossing) {
+    const watch = this.high || crossing;
+    if (written !== undefined) {
+      this.ws.send(
+        data,
+        { binary },
+        watch
+          ? () => {
+              written();
+              this.checkLow();
+            }
+          : written,
+      );
+    } else if (watch) {
       this.ws.send(data, { binary }, this.afterSend);
     } else {
       this.ws.send(data, { binary });

@@ -1,6 +1,7 @@
 import type { RawData, WebSocket } from "ws";
 import type { BridgeContext } from "./bridge-context.js";
 import { PageSocket, rawToBuffer } from "./page-socket.js";
+import { READ_HEADROOM } from "./read-buffers.js";
 import type { HostPort } from "./targets.js";
 import { TcpLink } from "./tcp-link.js";
 
@@ -33,7 +34,7 @@ export function startRaw(ws: WebSocket, ctx: BridgeContext, target: HostPort): v
   };
   link = new TcpLink(ctx, target, {
     opened: () => undefined,
-    data: (_l, bytes) => page.sendBinary(bytes),
+    data: (_l, read, _time, owner) => page.sendBinary(read.subarray(READ_HEADROOM), owner),
     fin: (_l, dir) => {
       if (dir === "s2c") closeWs(1000, "target closed");
     },

@@ -226,8 +226,8 @@ export class Session {
           remote,
           time,
         }),
-      data: (l, bytes, time) =>
-        this.page.sendChunk({ dir: "s2c", view: 0, conn: l.id, time }, bytes),
+      data: (l, read, time, owner) =>
+        this.page.sendFramedChunk({ dir: "s2c", view: 0, conn: l.id, time }, read, owner),
       fin: (l, dir, time) => this.page.sendControl({ type: "fin", view: 0, conn: l.id, dir, time }),
       error: (l, code, message, time, opened) => {
         if (!opened) this.forget(l);
@@ -267,7 +267,9 @@ export class Session {
     const bytes = message.subarray(CHUNK_HEAD_SIZE);
     if (bytes.length === 0) return;
     const time = link.write(bytes);
-    if (this.echo.has(conn)) this.page.sendChunk({ dir: "c2s", view: 0, conn, time }, bytes);
+    // The echo reuses the message: its head is rewritten in place (the bytes after it are untouched).
+    if (this.echo.has(conn))
+      this.page.sendFramedChunk({ dir: "c2s", view: 0, conn, time }, message);
   }
 
   private onLinkWritable(full: boolean): void {

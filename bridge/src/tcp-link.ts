@@ -7,6 +7,7 @@ import type {
 } from "../../web/src/session/bridge-protocol.js";
 import { socketErrorCode, timeoutError, type BridgeContext } from "./bridge-context.js";
 import { nowMicros } from "./clock.js";
+import { READ_HEADROOM, ReadBuffers, type BufferHold } from "./read-buffers.js";
 import { formatHostPort, type HostPort } from "./targets.js";
 
 /** Bytes a target socket buffers for writing before the link reports it full. */
@@ -17,8 +18,12 @@ export const CLOSE_GRACE_MS = 5000;
 /** What a link tells its owner (a session or a /raw socket); every call comes after the capture got it. */
 export interface LinkSink {
   opened(link: TcpLink, local: Endpoint, remote: Endpoint, time: number): void;
-  /** One TCP read from the target. */
-  data(link: TcpLink, bytes: Buffer, time: number): void;
+  /**
+   * One TCP read from the target: READ_HEADROOM free bytes (the owner may
+   * write a chunk head there), then the bytes read. To keep `read` past the
+   * call (a WebSocket send), hold `owner` until done: the buffer is reused after.
+   */
+  data(link: TcpLink, read: Buffer, time: number, owner: BufferHold): void;
   fin(link: TcpLink, dir: Direction, time: number): void;
   /** `opened` false: the connect failed and no `closed` follows. */
   error(link: TcpLink, code: BridgeErrorCode, message: string, time: number, opened: boolean): void;
@@ -63,6 +68,7 @@ export class TcpLink {
     this.id = ctx.nextConnId();
     this.target = formatHostPort(target.host, target.port);
     ctx.openConnections++;
+    const reads = new ReadBuffers();
     // Node's Duplex options apply to sockets too, but NetConnectOpts does not list them.
     const options: NetConnectOpts & { writableHighWaterMark: number } = {
       host: target.host,
@@ -70,6 +76,18 @@ export class TcpLink {
       allowHalfOpen: true,
       noDelay: true,
       writableHighWaterMark: TARGET_WRITE_HIGH_WATER,
+      // Reads go straight into buffers with room for the chunk head: no 'data' events, no copy.
+      onread: {
+        buffer: reads.next,
+        callback: (n: number): boolean => {
+          const read = reads.take(n);
+          const time = nowMicros();
+          ctx.recorder.chunk(this.id, "s2c", time, read.bytes.subarray(READ_HEADROOM), read);
+          this.sink.data(this, read.bytes, time, read);
+          read.done();
+          return true;
+        },
+      },
       ...(ctx.lookup === undefined ? {} : { lookup: ctx.lookup }),
     };
     const socket = connect(options);
@@ -78,11 +96,6 @@ export class TcpLink {
     this.connectTimer = setTimeout(() => socket.destroy(timeoutError(this.target, ms)), ms);
     socket.on("error", (err) => this.onError(err));
     socket.on("connect", () => this.onConnect());
-    socket.on("data", (bytes: Buffer) => {
-      const time = nowMicros();
-      ctx.recorder.chunk(this.id, "s2c", time, bytes);
-      this.sink.data(this, bytes, time);
-    });
     socket.on("end", () => this.onFin("s2c"));
     socket.on("finish", () => {
       if (this.opened) this.onFin("c2s");

@@ -11,6 +11,7 @@ import {
   encodeEventRecord,
   encodeRecordHead,
   isCapture,
+  writeRecordHead,
   readCapture,
 } from "../../web/src/session/capture-format.js";
 
@@ -72,6 +73,37 @@ describe("capture format", () => {
     expect(bytesToHex(rec).slice(0, 8) + "????????" + bytesToHex(rec).slice(16)).toBe(head);
     const crc = zlibCrc32(rec.subarray(8), zlibCrc32(rec.subarray(0, 4)));
     expect(bytesToHex(rec.subarray(4, 8))).toBe(crc.toString(16).padStart(8, "0"));
+  });
+
+  it("writeRecordHead writes encodeRecordHead's bytes at any offset, with either crc32, and nothing else", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(1, 2, 9),
+        fc.nat({ max: 0xffffffff }),
+        fc.constantFrom("c2s" as const, "s2c" as const),
+        fc.maxSafeNat(),
+        fc.uint8Array({ maxLength: 300 }),
+        fc.nat({ max: 40 }),
+        (type, conn, dir, time, body, at) => {
+          const expected = encodeRecordHead(type, conn, dir, time, body);
+          const sum = zlibCrc32(
+            body,
+            zlibCrc32(expected.subarray(8), zlibCrc32(expected.subarray(0, 4))),
+          );
+          expect(bytesToHex(expected.subarray(4, 8))).toBe(sum.toString(16).padStart(8, "0"));
+          for (const crc of [crc32, zlibCrc32]) {
+            const out = new Uint8Array(at + 24 + 8).fill(0x77);
+            writeRecordHead(out, at, type, conn, dir, time, body, crc);
+            expect(bytesToHex(out.subarray(at, at + 24))).toBe(bytesToHex(expected));
+            expect(out.subarray(0, at).every((b) => b === 0x77)).toBe(true);
+            expect(out.subarray(at + 24).every((b) => b === 0x77)).toBe(true);
+          }
+          const r = readCapture(join(encodeCaptureHead(CREATED), expected, body));
+          if (!r.ok) throw new Error(r.text);
+          expect(r.tail).toBeNull();
+        },
+      ),
+    );
   });
 
   it("reads back every record with offsets, kinds and times", () => {

@@ -174,17 +174,43 @@ export function encodeRecordHead(
   body: Uint8Array,
   crc: Crc32 = jsCrc32,
 ): Uint8Array {
+  const out = new Uint8Array(RECORD_HEAD_SIZE);
+  writeRecordHead(out, 0, type, conn, dir, time, body, crc);
+  return out;
+}
+
+/** The head bytes the crc32 covers, gathered in one place: length, then type .. time. */
+const crcScratch = new Uint8Array(20);
+
+/**
+ * Writes a record's fixed part (RECORD_HEAD_SIZE bytes, the same as
+ * encodeRecordHead's) into `out` at `at`; the body is not copied. `crc` runs
+ * once, over the body: the 20 head bytes it covers go through the pure crc32.
+ */
+export function writeRecordHead(
+  out: Uint8Array,
+  at: number,
+  type: number,
+  conn: number,
+  dir: Direction,
+  time: number,
+  body: Uint8Array,
+  crc: Crc32 = jsCrc32,
+): void {
   if (body.length > MAX_RECORD_BODY)
     throw new RangeError(`record body of ${body.length} bytes exceeds ${MAX_RECORD_BODY}`);
-  const out = new Uint8Array(RECORD_HEAD_SIZE);
-  const v = new DataView(out.buffer);
-  v.setUint32(0, 16 + body.length);
-  out[8] = type;
-  out[9] = dir === "c2s" ? 0 : 1;
-  v.setUint32(12, conn);
-  setU64(v, 16, time);
-  v.setUint32(4, crc(body, crc(out.subarray(8), crc(out.subarray(0, 4)))));
-  return out;
+  putU32(out, at, 16 + body.length);
+  out[at + 8] = type;
+  out[at + 9] = dir === "c2s" ? 0 : 1;
+  out[at + 10] = 0;
+  out[at + 11] = 0;
+  putU32(out, at + 12, conn);
+  putU32(out, at + 16, Math.floor(time / 2 ** 32));
+  putU32(out, at + 20, time % 2 ** 32);
+  const s = crcScratch;
+  for (let i = 0; i < 4; i++) s[i] = out[at + i] ?? 0;
+  for (let i = 4; i < 20; i++) s[i] = out[at + 4 + i] ?? 0;
+  putU32(out, at + 4, crc(body, jsCrc32(s)));
 }
 
 /** A whole chunk record (head and bytes) as one array. */
@@ -309,6 +335,13 @@ function join(a: Uint8Array, b: Uint8Array): Uint8Array {
   out.set(a, 0);
   out.set(b, a.length);
   return out;
+}
+
+function putU32(out: Uint8Array, at: number, n: number): void {
+  out[at] = n >>> 24;
+  out[at + 1] = (n >>> 16) & 0xff;
+  out[at + 2] = (n >>> 8) & 0xff;
+  out[at + 3] = n & 0xff;
 }
 
 function view(bytes: Uint8Array): DataView {
