@@ -3,8 +3,8 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { usePage } from "./fixture.js";
 import {
   NO_LOCAL_NETWORK_CHECKS,
   REPO_ROOT,
@@ -12,7 +12,6 @@ import {
   openPage,
   screenshot,
   startBridge,
-  type RunningBridge,
 } from "./harness.js";
 import { probeSocket } from "./in-page.js";
 
@@ -36,32 +35,30 @@ function closeServer(server: Server): Promise<void> {
 }
 
 describe("the page served by framescope serve, in Chromium", () => {
-  let browser: Browser;
-  let bridge: RunningBridge;
   let allowed: { server: Server; url: string };
   let stranger: { server: Server; url: string };
 
   beforeAll(async () => {
     allowed = await otherOrigin("allowed origin");
     stranger = await otherOrigin("stranger origin");
-    bridge = await startBridge({ args: ["--origin", new URL(allowed.url).origin] });
-    browser = await launchBrowser();
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await bridge?.stop();
     if (allowed !== undefined) await closeServer(allowed.server);
     if (stranger !== undefined) await closeServer(stranger.server);
   });
 
+  // Started after the servers above (its options need `allowed`) and, as after hooks run in
+  // reverse order, stopped before they close.
+  const fx = usePage(() => ({ args: ["--origin", new URL(allowed.url).origin] }));
+
   it("the built page loads and renders without console errors or page errors", async () => {
     expect(existsSync(BUILT_INDEX), `${BUILT_INDEX} is missing: run npm run build`).toBe(true);
-    const p = await openPage(browser, bridge.url);
+    const p = await openPage(fx.browser, fx.bridge.url);
     try {
       expect(await p.page.title()).toMatch(/framescope/i);
       // The bridge serves dist/web/index.html as built, and the app renders into it.
-      const served = await (await fetch(bridge.url)).text();
+      const served = await (await fetch(fx.bridge.url)).text();
       expect(served).toBe(readFileSync(BUILT_INDEX, "utf8"));
       await expect.poll(() => p.page.locator("#root").innerText()).not.toBe("");
       await screenshot(p.page, "bridge-page");
@@ -75,7 +72,7 @@ describe("the page served by framescope serve, in Chromium", () => {
     const empty = mkdtempSync(join(tmpdir(), "framescope-e2e-web-"));
     const bare = await startBridge({ demo: false, args: ["--web", empty] });
     try {
-      const p = await openPage(browser, bare.url);
+      const p = await openPage(fx.browser, bare.url);
       expect(await p.page.locator("h1").innerText()).toBe("framescope");
       expect(await p.page.locator("body").innerText()).toMatch(
         /The bridge is running, but the page is not built\. Run npm run build/,
@@ -90,21 +87,21 @@ describe("the page served by framescope serve, in Chromium", () => {
   });
 
   it("the page's WebSocket to /session opens, says hello, and an attach to the demo tap brings live chunks", async () => {
-    const p = await openPage(browser, bridge.url);
+    const p = await openPage(fx.browser, fx.bridge.url);
     try {
       const outcome = await p.page.evaluate(probeSocket, {
-        url: bridge.sessionUrl,
+        url: fx.bridge.sessionUrl,
         attachTap: "demo",
         timeoutMs: 15_000,
       });
-      expect(outcome.pageOrigin).toBe(bridge.origin);
+      expect(outcome.pageOrigin).toBe(fx.bridge.origin);
       expect(outcome.opened).toBe(true);
       expect(outcome.failed).toBe(false);
       expect(outcome.hello).toMatchObject({
         type: "hello",
         version: 1,
-        demo: bridge.demo,
-        taps: [{ name: "demo", target: bridge.demo }],
+        demo: fx.bridge.demo,
+        taps: [{ name: "demo", target: fx.bridge.demo }],
       });
       // A chunk head: kind 1, dir 0 (c2s) or 1 (s2c), a view above 0 (the attach's view).
       const head = outcome.firstChunkHead ?? [];
@@ -119,10 +116,10 @@ describe("the page served by framescope serve, in Chromium", () => {
   });
 
   it("a page from another origin is refused with HTTP 403; an --origin origin is let through", async () => {
-    const refused = await openPage(browser, stranger.url);
-    const letThrough = await openPage(browser, allowed.url);
+    const refused = await openPage(fx.browser, stranger.url);
+    const letThrough = await openPage(fx.browser, allowed.url);
     try {
-      const args = { url: bridge.sessionUrl, attachTap: null, timeoutMs: 15_000 };
+      const args = { url: fx.bridge.sessionUrl, attachTap: null, timeoutMs: 15_000 };
       const bad = await refused.page.evaluate(probeSocket, args);
       expect(bad.pageOrigin).toBe(new URL(stranger.url).origin);
       expect(bad).toMatchObject({ opened: false, failed: true, closeCode: 1006, hello: null });
@@ -148,7 +145,7 @@ describe("the page served by framescope serve, in Chromium", () => {
     const p = await openPage(unchecked, "data:text/html,<title>data page</title><p>data page</p>");
     try {
       const outcome = await p.page.evaluate(probeSocket, {
-        url: bridge.sessionUrl,
+        url: fx.bridge.sessionUrl,
         attachTap: null,
         timeoutMs: 15_000,
       });
@@ -162,7 +159,7 @@ describe("the page served by framescope serve, in Chromium", () => {
   });
 
   it("the bridge stops cleanly on SIGINT", async () => {
-    expect(await bridge.stop()).toBe(0);
-    expect(bridge.output()).toMatch(/framescope: stopping/);
+    expect(await fx.bridge.stop()).toBe(0);
+    expect(fx.bridge.output()).toMatch(/framescope: stopping/);
   });
 });

@@ -1,42 +1,14 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  launchBrowser,
-  openPage,
-  screenshot,
-  startBridge,
-  type OpenedPage,
-  type RunningBridge,
-} from "./harness.js";
-
-/** Polls for up to this long for traffic to show. */
-const LIVE_MS = 20_000;
+import { describe, expect, it } from "vitest";
+import { LIVE_MS, connectTo, usePage } from "./fixture.js";
+import { screenshot } from "./harness.js";
 
 describe("the composer, in Chromium, on a connection to the demo kv server", () => {
-  let browser: Browser;
-  let bridge: RunningBridge;
-  let p: OpenedPage;
-
-  beforeAll(async () => {
-    bridge = await startBridge({ demoIntervalSeconds: 60 });
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await p?.close();
-    await browser?.close();
-    await bridge?.stop();
-  });
+  const fx = usePage({ demoIntervalSeconds: 60 });
 
   it("checks JSON per field, previews the framed bytes and gets the CommandResponse decoded", async () => {
-    p = await openPage(browser, bridge.url);
+    const p = await fx.openInspector();
     const page = p.page;
-    await expect.poll(() => page.getByTestId("bridge-state").innerText()).toBe("bridge connected");
-    await page.getByTestId("target").fill(bridge.demo ?? "");
-    await page.getByTestId("connect").click();
-    await expect
-      .poll(() => page.getByTestId("connect-status").innerText())
-      .toBe(`connected to ${bridge.demo ?? ""}`);
+    await connectTo(page, fx.bridge.demo ?? "");
     await page.getByLabel("Input as").selectOption("json");
     await expect
       .poll(() => page.getByTestId("compose-type").inputValue())

@@ -1,17 +1,9 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  launchBrowser,
-  openPage,
-  screenshot,
-  startBridge,
-  type OpenedPage,
-  type RunningBridge,
-} from "./harness.js";
-
-const LIVE_MS = 20_000;
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { selectFinishedConversation, usePage } from "./fixture.js";
+import { screenshot } from "./harness.js";
 
 /** Clicks `testId` and returns the downloaded file's name and bytes. */
 async function downloadOf(page: Page, testId: string): Promise<{ name: string; bytes: Buffer }> {
@@ -20,33 +12,28 @@ async function downloadOf(page: Page, testId: string): Promise<{ name: string; b
   return { name: dl.suggestedFilename(), bytes: readFileSync(path) };
 }
 
+/** How many connections a capture file holds (its "opened" records). */
+function connectionsIn(capture: Buffer): number {
+  return new Set(
+    [...capture.toString("latin1").matchAll(/"type":"opened","conn":(\d+)/g)].map((m) => m[1]),
+  ).size;
+}
+
+/** How many connections the page's store holds under keys that start with `prefix`. */
+function storedConnections(page: Page, prefix: string): Promise<number> {
+  return page.evaluate(
+    `window.framescope.store.keys().filter((k) => k.startsWith(${JSON.stringify(prefix)})).length`,
+  ) as Promise<number>;
+}
+
 describe("export and import, in Chromium", () => {
-  let browser: Browser;
-  let bridge: RunningBridge;
-  const pages: OpenedPage[] = [];
+  const fx = usePage();
   let capture: Buffer;
 
-  beforeAll(async () => {
-    bridge = await startBridge();
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    for (const p of pages) await p.close();
-    await browser?.close();
-    await bridge?.stop();
-  });
-
   it("exports a conversation's frames as JSON Lines, a selection's bytes and every connection as a capture", async () => {
-    const p = await openPage(browser, bridge.url);
-    pages.push(p);
+    const p = await fx.open();
     const page = p.page;
-    const conv = page
-      .locator(".conv", { hasText: /closed/ })
-      .filter({ hasText: /C→S [\d.]+ B · 13 fr/ });
-    await expect.poll(() => conv.count(), { timeout: LIVE_MS }).toBeGreaterThan(0);
-    await conv.first().click();
-    await expect.poll(() => page.getByTestId("frame-count").innerText()).toBe("26 rows");
+    await selectFinishedConversation(page);
 
     const jsonl = await downloadOf(page, "export-jsonl");
     expect(jsonl.name).toMatch(/^framescope-conn\d+-frames\.jsonl$/);
@@ -90,8 +77,7 @@ describe("export and import, in Chromium", () => {
   });
 
   it("imports that capture by file picker and by drop, and decodes it like live traffic", async () => {
-    const p = await openPage(browser, bridge.url);
-    pages.push(p);
+    const p = await fx.open();
     const page = p.page;
     await page.getByTestId("import-capture").setInputFiles({
       name: "saved.fscap",
@@ -133,16 +119,10 @@ describe("export and import, in Chromium", () => {
       .poll(() => page.getByTestId("export-said").innerText())
       .toMatch(/^imported dropped\.fscap: /);
     // Every connection of the file, both times (counted in the page's store: the list scrolls).
-    const importedKeys = (prefix: string): Promise<number> =>
-      page.evaluate(
-        `window.framescope.store.keys().filter((k) => k.startsWith(${JSON.stringify(prefix)})).length`,
-      ) as Promise<number>;
-    const fileConns = new Set(
-      [...capture.toString("latin1").matchAll(/"type":"opened","conn":(\d+)/g)].map((m) => m[1]),
-    ).size;
+    const fileConns = connectionsIn(capture);
     expect(fileConns).toBeGreaterThan(0);
-    expect(await importedKeys("import:saved.fscap#")).toBe(fileConns);
-    expect(await importedKeys("import:dropped.fscap#")).toBe(fileConns);
+    expect(await storedConnections(page, "import:saved.fscap#")).toBe(fileConns);
+    expect(await storedConnections(page, "import:dropped.fscap#")).toBe(fileConns);
     // A file that is not a capture says why.
     await page.getByTestId("import-capture").setInputFiles({
       name: "notes.txt",
@@ -158,11 +138,9 @@ describe("export and import, in Chromium", () => {
   it("opens a recorded capture from the bridge's list: downloaded, decoded like live traffic", async () => {
     // The exported capture, saved in the bridge's folder as an earlier recording.
     const name = "capture-2020-01-01T00-00-00-000Z.fscap";
-    writeFileSync(join(bridge.captures, name), capture);
-    const p = await openPage(browser, bridge.url);
-    pages.push(p);
+    writeFileSync(join(fx.bridge.captures, name), capture);
+    const p = await fx.openInspector();
     const page = p.page;
-    await expect.poll(() => page.getByTestId("bridge-state").innerText()).toBe("bridge connected");
     await page.getByRole("button", { name: "captures ▾" }).click();
     await screenshot(page, "captures-menu");
     const downloads: string[] = [];
@@ -170,14 +148,7 @@ describe("export and import, in Chromium", () => {
       if (r.url().includes("/captures/")) downloads.push(new URL(r.url()).pathname);
     });
     await page.getByRole("menuitem", { name: new RegExp(name.replace(/\./g, "\\.")) }).click();
-    const keys = (): Promise<number> =>
-      page.evaluate(
-        `window.framescope.store.keys().filter((k) => k.startsWith(${JSON.stringify(name + "#")})).length`,
-      ) as Promise<number>;
-    const fileConns = new Set(
-      [...capture.toString("latin1").matchAll(/"type":"opened","conn":(\d+)/g)].map((m) => m[1]),
-    ).size;
-    await expect.poll(keys).toBe(fileConns);
+    await expect.poll(() => storedConnections(page, `${name}#`)).toBe(connectionsIn(capture));
     expect(downloads).toEqual([`/captures/${name}`]);
     // Its 13-frame conversations are framed and decoded.
     const full = `window.framescope.store.keys().filter((k) => k.startsWith(${JSON.stringify(

@@ -1,18 +1,9 @@
 import { createServer, type AddressInfo } from "node:net";
-import type { Browser, Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  launchBrowser,
-  openPage,
-  screenshot,
-  startBridge,
-  type OpenedPage,
-  type RunningBridge,
-} from "./harness.js";
+import type { Locator, Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { LIVE_MS, connectTo, selectFinishedConversation, usePage } from "./fixture.js";
+import { screenshot, type OpenedPage } from "./harness.js";
 import { kvRequestFrame } from "../session/kv-fixtures.js";
-
-/** Polls for up to this long for live traffic to show (the demo runs every second). */
-const LIVE_MS = 20_000;
 
 /** A 127.0.0.1 port nothing listens on: bound, then closed again. */
 async function refusingPort(): Promise<number> {
@@ -48,18 +39,9 @@ async function fieldSpans(
   };
 }
 
-/**
- * Picks a finished client conversation of the demo (13 requests: hset … hmdel),
- * so live traffic no longer changes what the test looks at.
- */
+/** Picks a finished client conversation of the demo and selects its first frame. */
 async function pickClientConversation(page: Page): Promise<void> {
-  const conv = page
-    .locator(".conv", { hasText: /closed/ })
-    .filter({ hasText: /C→S [\d.]+ B · 13 fr/ });
-  await expect.poll(() => conv.count(), { timeout: LIVE_MS }).toBeGreaterThan(0);
-  const key = await conv.first().getAttribute("data-conn");
-  await page.locator(`.conv[data-conn="${key ?? ""}"]`).click();
-  await expect.poll(() => page.getByTestId("frame-count").innerText()).toBe("26 rows");
+  await selectFinishedConversation(page);
   // Keyboard navigation: Home selects the first row and brings it into view (the list may
   // have been following the end of this conversation while it was live).
   await page.getByTestId("frame-list").press("Home");
@@ -69,25 +51,12 @@ async function pickClientConversation(page: Page): Promise<void> {
 }
 
 describe("the inspector page on the live demo, in Chromium", () => {
-  let browser: Browser;
-  let bridge: RunningBridge;
+  const fx = usePage({ args: ["--allow", "127.0.0.1:*"] });
   let p: OpenedPage;
 
-  beforeAll(async () => {
-    bridge = await startBridge({ args: ["--allow", "127.0.0.1:*"] });
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await p?.close();
-    await browser?.close();
-    await bridge?.stop();
-  });
-
   it("attaches to the demo tap by itself and shows kv frames decoded live in both directions", async () => {
-    p = await openPage(browser, bridge.url);
+    p = await fx.openInspector();
     const page = p.page;
-    await expect.poll(() => page.getByTestId("bridge-state").innerText()).toBe("bridge connected");
     const request = page.locator('.frame-rows .frow[data-dir="c2s"]', {
       hasText: "CommandRequest",
     });
@@ -252,11 +221,7 @@ describe("the inspector page on the live demo, in Chromium", () => {
 
   it("connects to the kv server from the page, sends a request and sees both directions decoded", async () => {
     const page = p.page;
-    await page.getByTestId("target").fill(bridge.demo ?? "");
-    await page.getByTestId("connect").click();
-    await expect
-      .poll(() => page.getByTestId("connect-status").innerText())
-      .toBe(`connected to ${bridge.demo ?? ""}`);
+    await connectTo(page, fx.bridge.demo ?? "");
     const hex = [...kvRequestFrame({ hget: { table: "users", key: "alice" } })]
       .map((b) => b.toString(16).padStart(2, "0"))
       .join(" ");

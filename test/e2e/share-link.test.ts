@@ -1,45 +1,18 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  launchBrowser,
-  openPage,
-  screenshot,
-  startBridge,
-  type OpenedPage,
-  type RunningBridge,
-} from "./harness.js";
-
-const LIVE_MS = 20_000;
+import { describe, expect, it } from "vitest";
+import { LIVE_MS, usePage } from "./fixture.js";
+import { screenshot } from "./harness.js";
 
 describe("a share link, in Chromium", () => {
-  let browser: Browser;
-  let bridge: RunningBridge;
-  const pages: OpenedPage[] = [];
-
-  beforeAll(async () => {
-    bridge = await startBridge();
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    for (const p of pages) await p.close();
-    await browser?.close();
-    await bridge?.stop();
-  });
+  const fx = usePage();
 
   it("the hash follows the settings, and opening that link reproduces the view", async () => {
-    const first = await openPage(browser, bridge.url);
-    pages.push(first);
-    await expect
-      .poll(() => first.page.getByTestId("bridge-state").innerText())
-      .toBe("bridge connected");
+    const first = await fx.openInspector();
     await first.page.getByTestId("preset-both").selectOption("fixed12");
     await expect.poll(() => new URL(first.page.url()).hash).toMatch(/c2s=fixed%3Asize%3D12/);
     const link = first.page.url();
     expect(new URL(link).hash).toMatch(/s2c=fixed%3Asize%3D12&s2c\.msg=/);
 
-    const second = await openPage(browser, link);
-    pages.push(second);
+    const second = await fx.open(link);
     const page = second.page;
     await expect.poll(() => page.getByTestId("spec-both").inputValue()).toBe("fixed:size=12");
     const sizes = page.locator(".frame-rows .frow .col-size");
@@ -55,11 +28,9 @@ describe("a share link, in Chromium", () => {
   });
 
   it("a link's message types apply", async () => {
-    const p = await openPage(
-      browser,
-      `${bridge.url}#c2s.msg=abi.CommandResponse&s2c.msg=abi.CommandRequest`,
+    const p = await fx.open(
+      `${fx.bridge.url}#c2s.msg=abi.CommandResponse&s2c.msg=abi.CommandRequest`,
     );
-    pages.push(p);
     const page = p.page;
     const rows = page.locator('.frame-rows .frow[data-dir="c2s"]', { hasText: "CommandResponse" });
     await expect.poll(() => rows.count(), { timeout: LIVE_MS }).toBeGreaterThan(0);
@@ -70,8 +41,7 @@ describe("a share link, in Chromium", () => {
   });
 
   it("a link with an invalid spec says so and keeps the defaults", async () => {
-    const p = await openPage(browser, `${bridge.url}#c2s=fixed%3Asize%3D0`);
-    pages.push(p);
+    const p = await fx.open(`${fx.bridge.url}#c2s=fixed%3Asize%3D0`);
     await expect
       .poll(() => p.page.getByTestId("spec-both").inputValue())
       .toBe("length:mask=7fffffff,gzip=80000000");

@@ -1,15 +1,7 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  launchBrowser,
-  openPage,
-  screenshot,
-  startBridge,
-  type OpenedPage,
-  type RunningBridge,
-} from "./harness.js";
-
-const LIVE_MS = 20_000;
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { selectFinishedConversation, usePage } from "./fixture.js";
+import { screenshot, type OpenedPage } from "./harness.js";
 
 /** The frames lane as "start-end" per frame box (from the boxes' titles). */
 async function frameBoxes(page: Page): Promise<string[]> {
@@ -20,23 +12,11 @@ async function frameBoxes(page: Page): Promise<string[]> {
 }
 
 describe("the teaching view, in Chromium", () => {
-  let browser: Browser;
-  let bridge: RunningBridge;
+  const fx = usePage();
   let p: OpenedPage;
 
-  beforeAll(async () => {
-    bridge = await startBridge();
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await p?.close();
-    await browser?.close();
-    await bridge?.stop();
-  });
-
   it("steps the tokio lesson read by read with the framer's state in words", async () => {
-    p = await openPage(browser, bridge.url);
+    p = await fx.open();
     const page = p.page;
     await page.getByTestId("teach-toggle").click();
     await page.getByTestId("teach-source").selectOption("tokio");
@@ -88,11 +68,7 @@ describe("the teaching view, in Chromium", () => {
     await screenshot(page, "teaching-crlf");
     // A live stream of the demo plays through the same view.
     await page.getByTestId("teach-toggle").click();
-    const conv = page
-      .locator(".conv", { hasText: /closed/ })
-      .filter({ hasText: /C→S [\d.]+ B · 13 fr/ });
-    await expect.poll(() => conv.count(), { timeout: LIVE_MS }).toBeGreaterThan(0);
-    await conv.first().click();
+    await selectFinishedConversation(page);
     await page.getByTestId("teach-toggle").click();
     await page.getByTestId("teach-source").selectOption("stream-c2s");
     await page.getByTestId("teach-rechunk").selectOption("one-byte");
