@@ -155,7 +155,8 @@ function pageFigures(
 
 /**
  * What the page holds after a garbage collection: the JS heaps of the page and
- * of its decode worker with their array buffers (Runtime.getHeapUsage), in bytes.
+ * of its decode worker with their array buffers (Runtime.getHeapUsage), and the
+ * shared memory the two hold chunks in (which getHeapUsage does not count), in bytes.
  */
 async function liveMemory(browser: Browser, page: Page): Promise<number> {
   const usage = (u: HeapUsage): number =>
@@ -163,6 +164,7 @@ async function liveMemory(browser: Browser, page: Page): Promise<number> {
   const cdp = await page.context().newCDPSession(page);
   let total = usage((await cdp.send("Runtime.getHeapUsage")) as HeapUsage);
   await cdp.detach();
+  total += await page.evaluate(sharedChunkBytes);
   // The worker through the browser's target list (playwright opens CDP sessions on pages only).
   const b = await browser.newBrowserCDPSession();
   const { targetInfos } = (await b.send("Target.getTargets")) as {
@@ -198,6 +200,12 @@ async function collectGarbage(page: Page): Promise<void> {
   for (const worker of page.workers()) await worker.evaluate(callGc);
   await page.evaluate(callGc);
   await new Promise((r) => setTimeout(r, 1000));
+}
+
+/** Runs in the page: the bytes of shared memory its chunks are held in. */
+function sharedChunkBytes(): number {
+  return (globalThis as unknown as { framescope: { chunks: { allocated: number } } }).framescope
+    .chunks.allocated;
 }
 
 /** Runs in the page or a worker: `gc()` where it is exposed. */

@@ -43,6 +43,11 @@ export default defineConfig({
   server: {
     port: 5173,
     strictPort: true,
+    // As the bridge serves the page: cross-origin isolated, so chunks are shared with the worker.
+    headers: {
+      "Cross-Origin-Opener-Policy": "same-origin",
+      "Cross-Origin-Embedder-Policy": "require-corp",
+    },
     proxy: { "/session": { target: `ws://${bridge}`, ws: true } },
   },
 });

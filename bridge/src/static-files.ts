@@ -46,7 +46,10 @@ const SECURITY_HEADERS = {
   "Content-Security-Policy": PAGE_CSP,
   "X-Content-Type-Options": "nosniff",
   "Referrer-Policy": "no-referrer",
+  // With the embedder policy, the page is cross-origin isolated: it may share memory with its
+  // decode worker (SharedArrayBuffer), so received bytes are held once, not once per side.
   "Cross-Origin-Opener-Policy": "same-origin",
+  "Cross-Origin-Embedder-Policy": "require-corp",
 } as const;
 
 /**

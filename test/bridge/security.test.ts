@@ -197,6 +197,9 @@ describe("bridge: static files", () => {
     expect(r.headers["content-security-policy"]).toBe(PAGE_CSP);
     expect(r.headers["content-type"]).toBe("text/html; charset=utf-8");
     expect(r.headers["x-content-type-options"]).toBe("nosniff");
+    // Cross-origin isolated: the page may share memory with its worker.
+    expect(r.headers["cross-origin-opener-policy"]).toBe("same-origin");
+    expect(r.headers["cross-origin-embedder-policy"]).toBe("require-corp");
     const js = await httpGet(bridge.port, "/app.js?v=1");
     expect([js.status, js.headers["content-type"], js.body]).toEqual([
       200,

@@ -14,14 +14,41 @@ async function refusingPort(): Promise<number> {
   return port;
 }
 
-/** Offsets of the hex cells (hex column) that carry a class. */
+/** A run of hex cells: its first byte's offset and how many bytes it holds. */
+interface Run {
+  readonly offset: number;
+  readonly count: number;
+}
+
+/** The runs of the hex column, optionally only those that carry a class. */
+async function runs(page: Page, cls = ""): Promise<Run[]> {
+  return page.locator(`.hhex .c${cls === "" ? "" : `.${cls}`}`).evaluateAll((els) =>
+    els.map((e) => {
+      const data = (e as unknown as { dataset: { offset: string; count: string } }).dataset;
+      return { offset: Number(data.offset), count: Number(data.count) };
+    }),
+  );
+}
+
+/** Offsets of the bytes (hex column) that carry a class. */
 async function cellsWith(page: Page, cls: string): Promise<number[]> {
-  const offsets = await page
-    .locator(`.hhex .c.${cls}`)
-    .evaluateAll((els) =>
-      els.map((e) => Number((e as unknown as { dataset: { offset: string } }).dataset.offset)),
-    );
+  const offsets = (await runs(page, cls)).flatMap((r) => range(r.offset, r.offset + r.count));
   return offsets.sort((a, b) => a - b);
+}
+
+/** Clicks the byte at `offset` in the hex column: in its run, at its own place. */
+async function clickByte(page: Page, offset: number): Promise<void> {
+  const run = (await runs(page)).find((r) => r.offset <= offset && offset < r.offset + r.count);
+  if (run === undefined) throw new Error(`no hex cell shows byte ${offset}`);
+  const cell = page.locator(`.hhex .c[data-offset="${run.offset}"]`);
+  const box = await cell.boundingBox();
+  if (box === null) throw new Error(`the run of byte ${offset} is not shown`);
+  const x = ((offset - run.offset + 0.5) / run.count) * box.width;
+  await cell.click({ position: { x, y: box.height / 2 } });
+  // The pointer rests on the byte: the status line names it.
+  await expect
+    .poll(() => page.getByTestId("hex-status").innerText())
+    .toBe(`offset ${offset} (0x${offset.toString(16)})`);
 }
 
 const range = (s: number, e: number): number[] => Array.from({ length: e - s }, (_, i) => s + i);
@@ -50,6 +77,19 @@ async function pickClientConversation(page: Page): Promise<void> {
     .toBe("true");
 }
 
+/** In the page: whether it is cross-origin isolated and holds its chunks in shared memory. */
+function sharedChunks(): { isolated: boolean; shared: boolean; held: boolean } {
+  const g = globalThis as unknown as {
+    crossOriginIsolated: boolean;
+    framescope: { chunks: { shared: boolean; allocated: number } };
+  };
+  return {
+    isolated: g.crossOriginIsolated,
+    shared: g.framescope.chunks.shared,
+    held: g.framescope.chunks.allocated > 0,
+  };
+}
+
 describe("the inspector page on the live demo, in Chromium", () => {
   const fx = usePage({ args: ["--allow", "127.0.0.1:*"] });
   let p: OpenedPage;
@@ -71,6 +111,9 @@ describe("the inspector page on the live demo, in Chromium", () => {
       .poll(() => page.getByTestId("message-type").innerText())
       .toMatch(/^abi\.Command(Request|Response)$/);
     expect(await page.getByTestId("totals").innerText()).toMatch(/C→S [\d.]+ K?i?B · [1-9]\d* fr/);
+    // Served cross-origin isolated, the page holds what it received in memory it shares with
+    // its decode worker: once, not once per side.
+    expect(await page.evaluate(sharedChunks)).toEqual({ isolated: true, shared: true, held: true });
     await screenshot(page, "inspector-live");
     expect(p.errors()).toEqual([]);
   });
@@ -110,13 +153,13 @@ describe("the inspector page on the live demo, in Chromium", () => {
     // hset > table (0.0) is a string: a byte of its value selects it.
     const table = page.locator('.trow[data-path="0.0"]');
     const f = await fieldSpans(table);
-    await page.locator(`.hhex .c[data-offset="${f.valueStart + 1}"]`).click();
+    await clickByte(page, f.valueStart + 1);
     await expect.poll(() => table.getAttribute("aria-selected")).toBe("true");
     expect(await page.locator('.trow[aria-selected="true"]').count()).toBe(1);
     // Its tag byte belongs to table as well, and the length byte of pair to pair.
     const pair = page.locator('.trow[data-path="0.1"]');
     const pf = await fieldSpans(pair);
-    await page.locator(`.hhex .c[data-offset="${pf.tagEnd}"]`).click();
+    await clickByte(page, pf.tagEnd);
     await expect.poll(() => pair.getAttribute("aria-selected")).toBe("true");
     await page.mouse.move(5, 5);
     expect(await cellsWith(page, "len")).toEqual(range(pf.tagEnd, pf.valueStart));

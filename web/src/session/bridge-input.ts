@@ -71,9 +71,10 @@ function onChunk(
   model.seen.set(seenKey, seen + 1);
   const stream = model.store.connection(key, conn)[dir];
   if (seen < stream.chunkCount) return;
-  model.store.appendChunk(key, conn, dir, bytes, time);
+  const held = model.chunks.hold(bytes);
+  model.store.appendChunk(key, conn, dir, held, time);
   model.table(key);
-  model.queueChunk({ conn: key, dir, time, bytes });
+  model.queueChunk({ conn: key, dir, time, bytes: held });
   model.selection.noticeTraffic(key);
   model.trafficChanged();
 }

@@ -15,6 +15,7 @@ import { DEFAULT_CONFIG } from "./defaults.js";
 import { FrameTable } from "./frame-table.js";
 import type { ProtoFile } from "./schema-load.js";
 import { Selection } from "./selection.js";
+import { SharedChunks, forWorker } from "./shared-chunks.js";
 import type { ViewInfo } from "./server-messages.js";
 import type {
   ChunkItem,
@@ -69,6 +70,8 @@ export interface SessionModelOptions {
   readonly now?: () => number;
   /** Downloads a capture file from the bridge; without it, captures open through a view. */
   readonly download?: CaptureDownloader;
+  /** Hold chunks in memory shared with the worker (default: when the page may share memory). */
+  readonly shareChunks?: boolean;
 }
 
 /** Bytes of chunks queued for the worker that are sent without waiting for the next tick. */
@@ -103,6 +106,8 @@ export class SessionModel {
   /** Chunks seen per view and stream, to skip the replay of chunks already held. */
   readonly seen = new Map<string, number>();
   readonly requests = new Map<number, { kind: "attach" | "open-capture"; name: string }>();
+  /** Where received chunks are held: shared with the worker when the page may share memory. */
+  readonly chunks: SharedChunks;
   private readonly outbox: ChunkItem[] = [];
   private outboxBytes = 0;
 
@@ -118,13 +123,12 @@ export class SessionModel {
 
   private postChunks(): void {
     if (this.outbox.length === 0) return;
-    // The worker gets its own copy of each chunk, handed over without a second copy; the page
-    // keeps its view (which may lie in a larger buffer: a WebSocket message, a download's read).
-    const items = this.outbox.splice(0).map((item) => ({ ...item, bytes: item.bytes.slice() }));
-    this.options.worker.postMessage(
-      { type: "chunks", items },
-      items.map((item) => item.bytes.buffer),
-    );
+    // Shared chunks go as they are; others as a copy of their own, transferred.
+    const transfer: ArrayBuffer[] = [];
+    const items = this.outbox
+      .splice(0)
+      .map((item) => ({ ...item, bytes: forWorker(item.bytes, transfer) }));
+    this.options.worker.postMessage({ type: "chunks", items }, transfer);
     this.outboxBytes = 0;
   }
   private readonly listeners = new Set<() => void>();
@@ -141,6 +145,7 @@ export class SessionModel {
 
   constructor(private readonly options: SessionModelOptions) {
     this.now = options.now ?? (() => performance.now());
+    this.chunks = new SharedChunks(options.shareChunks);
     this.bridge = options.client.state;
     this.protoFiles = [...options.protoFiles];
     this.selection = new Selection(this, (msg) => this.options.worker.postMessage(msg));

@@ -106,7 +106,6 @@ export function FrameList() {
     ].join(" ");
     return (
       <div
-        key={row}
         className={cls}
         data-row={row}
         data-dir={d}

@@ -33,7 +33,12 @@ function partsOf(f: FieldNode | undefined): FieldParts | undefined {
 }
 
 /**
- * One row of the hex view: offset, hex and ASCII cells. Its props are plain
+ * One row of the hex view: offset, hex and ASCII columns. Neighbouring bytes
+ * with the same classes share one element (a run), and the row breaks into
+ * runs at its middle gap, so a row of payload is a handful of elements, not
+ * 32: the view mounts and lays out several times faster. A run's
+ * `data-offset` is its first byte and `data-count` its length; see
+ * {@link offsetUnder} for the byte under the pointer. Its props are plain
  * strings (the bytes as hex, the cells' classes joined by "|"), so a row whose
  * bytes and colours did not change is not rendered again while traffic flows.
  */
@@ -45,25 +50,32 @@ const HexRow = memo(function HexRow(props: {
 }) {
   const { from, digits, hex } = props;
   const classes = props.classes.split("|");
+  const n = Math.min(classes.length, hex.length / 2);
   const cells = [];
   const ascii = [];
-  for (let i = 0; i < BYTES_PER_ROW; i++) {
-    const cls = classes[i];
-    if (i * 2 >= hex.length || cls === undefined) {
-      cells.push(<span key={i} className="c blank" />);
-      continue;
+  for (let start = 0; start < n;) {
+    const cls = classes[start] ?? "c";
+    let end = start + 1;
+    while (end < n && end !== HALF_ROW && classes[end] === cls) end++;
+    let pairs = "";
+    let chars = "";
+    for (let i = start; i < end; i++) {
+      const text = hex.slice(i * 2, i * 2 + 2);
+      pairs += i === start ? text : " " + text;
+      chars += asciiChar(parseInt(text, 16));
     }
-    const text = hex.slice(i * 2, i * 2 + 2);
+    if (start === HALF_ROW) cells.push(" ");
     cells.push(
-      <span key={i} className={cls} data-offset={from + i}>
-        {text}
+      <span key={start} className={cls} data-offset={from + start} data-count={end - start}>
+        {pairs}
       </span>,
     );
     ascii.push(
-      <span key={i} className={cls} data-offset={from + i}>
-        {asciiChar(parseInt(text, 16))}
+      <span key={start} className={cls} data-offset={from + start} data-count={end - start}>
+        {chars}
       </span>,
     );
+    start = end;
   }
   return (
     <div className="hrow">
@@ -73,6 +85,24 @@ const HexRow = memo(function HexRow(props: {
     </div>
   );
 });
+
+/** The hex column's middle gap comes before this byte of a row. */
+const HALF_ROW = BYTES_PER_ROW / 2;
+
+/**
+ * The offset of the byte under the pointer, or undefined off the bytes: the
+ * run's first offset plus where in the run the pointer is (every byte of a run
+ * is as wide as the next: 3ch in the hex column, 1ch in the ASCII column).
+ */
+function offsetUnder(target: EventTarget, clientX: number): number | undefined {
+  if (!(target instanceof HTMLElement)) return undefined;
+  const first = target.dataset["offset"];
+  const count = Number(target.dataset["count"] ?? 1);
+  if (first === undefined) return undefined;
+  const box = target.getBoundingClientRect();
+  const at = box.width > 0 ? Math.floor(((clientX - box.left) / box.width) * count) : 0;
+  return Number(first) + Math.max(0, Math.min(count - 1, at));
+}
 
 /**
  * The bytes of one stream (or of a decompressed payload) in offset / hex /
@@ -166,13 +196,10 @@ export function HexView() {
       hex += byteHex(bytes[i] ?? 0);
       classes.push(cellClasses(marks[i] ?? 0) + (from + i === hovered ? " cursor" : ""));
     }
-    return <HexRow key={row} from={from} digits={digits} hex={hex} classes={classes.join("|")} />;
+    return <HexRow from={from} digits={digits} hex={hex} classes={classes.join("|")} />;
   };
 
-  const offsetAt = (e: MouseEvent): number | undefined => {
-    const v = (e.target as HTMLElement).dataset["offset"];
-    return v === undefined ? undefined : Number(v);
-  };
+  const offsetAt = (e: MouseEvent): number | undefined => offsetUnder(e.target, e.clientX);
 
   const copyBytes = (): { bytes: Uint8Array; what: string } | undefined => {
     if (range !== undefined) return { bytes: bytesOf(range[0], range[1]), what: "range" };
@@ -233,10 +260,15 @@ export function HexView() {
             e.preventDefault();
             setDrag({ anchor: o, head: o, active: true });
           }}
-          onMouseOver={(e) => {
+          onMouseMove={(e) => {
             const o = offsetAt(e);
-            setHovered(o);
-            if (o !== undefined && drag?.active === true && (e.buttons & 1) === 1)
+            if (o !== hovered) setHovered(o);
+            if (
+              o !== undefined &&
+              drag?.active === true &&
+              (e.buttons & 1) === 1 &&
+              o !== drag.head
+            )
               setDrag({ ...drag, head: o });
           }}
           onMouseLeave={() => setHovered(undefined)}

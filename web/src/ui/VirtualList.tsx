@@ -1,4 +1,5 @@
 import {
+  Fragment,
   useEffect,
   useLayoutEffect,
   useRef,
@@ -12,7 +13,12 @@ export interface VirtualListProps {
   readonly count: number;
   /** Height of every row in CSS pixels (the stylesheet must agree). */
   readonly rowHeight: number;
-  /** One row; it is placed in a block of rows, so it needs no position of its own. */
+  /**
+   * One row; it is placed in a block of rows, so it needs no position of its own.
+   * Rows live in slots (row i in slot i mod the rows in view): the element of a row
+   * that leaves the view is reused for the row that enters it, so give rows no key
+   * of their own and React updates them in place instead of making new elements.
+   */
   readonly renderRow: (index: number) => ReactNode;
   readonly className?: string;
   /** Keep the last row in view as rows are added. */
@@ -104,7 +110,9 @@ export function VirtualList(props: VirtualListProps) {
     scrollTop,
   });
   const rows: ReactNode[] = [];
-  for (let i = v.start; i < v.end; i++) rows.push(props.renderRow(i));
+  const slots = v.end - v.start;
+  for (let i = v.start; i < v.end; i++)
+    rows.push(<Fragment key={i % slots}>{props.renderRow(i)}</Fragment>);
   const onShown = props.onShown;
   useEffect(() => onShown?.(v.start, v.end));
   return (
