@@ -21,6 +21,11 @@ export interface Pipe {
   wrap(payload: Buffer): Buffer;
   /** Sends one wrapped payload as one write or one WebSocket message; `track` counts it against SEND_WINDOW. */
   send(wire: Buffer, track: boolean): void;
+  /**
+   * Runs `sends` with the socket corked, so the sends it makes leave in one
+   * write (each still its own message), as a browser's sends in one task do.
+   */
+  batch(sends: () => void): void;
   /** True while SEND_WINDOW bytes or more wait to be flushed. */
   readonly full: boolean;
   /** Resolves once `full` is false again (or the pipe failed). */
@@ -44,6 +49,17 @@ abstract class WindowedPipe implements Pipe {
   abstract wrap(payload: Buffer): Buffer;
   abstract close(): void;
   protected abstract write(wire: Buffer, done: (() => void) | undefined): void;
+  protected abstract socket(): Socket | undefined;
+
+  batch(sends: () => void): void {
+    const socket = this.socket();
+    socket?.cork();
+    try {
+      sends();
+    } finally {
+      socket?.uncork();
+    }
+  }
 
   get full(): boolean {
     return this.queued >= SEND_WINDOW && this.failure === undefined;
@@ -77,8 +93,9 @@ abstract class WindowedPipe implements Pipe {
 }
 
 class TcpPipe extends WindowedPipe {
-  constructor(private readonly socket: Socket) {
+  constructor(private readonly tcp: Socket) {
     super();
+    const socket = tcp;
     socket.on("data", (b: Buffer) => this.onBytes(b.length));
     socket.on("error", (err) => this.fail(err.message));
     socket.on("close", () => this.fail("closed"));
@@ -87,10 +104,13 @@ class TcpPipe extends WindowedPipe {
     return payload;
   }
   protected write(wire: Buffer, done: (() => void) | undefined): void {
-    this.socket.write(wire, done);
+    this.tcp.write(wire, done);
+  }
+  protected socket(): Socket {
+    return this.tcp;
   }
   close(): void {
-    this.socket.destroy();
+    this.tcp.destroy();
   }
 }
 
@@ -125,6 +145,10 @@ class WsPipe extends WindowedPipe {
   }
   protected write(wire: Buffer, done: (() => void) | undefined): void {
     this.ws.send(wire, { binary: true }, done);
+  }
+  /** ws keeps its socket in `_socket` (it has no public way to cork). */
+  protected socket(): Socket | undefined {
+    return (this.ws as unknown as { _socket?: Socket })._socket;
   }
   close(): void {
     this.ws.close();

@@ -103,13 +103,14 @@ export async function messages(
   let d0 = 0;
   let tEnd = 0;
   let dEnd = 0;
-  const topUp = (): void => {
-    while (sent < done + window) {
-      sentAt[sent % window] = performance.now();
-      pipe.send(wire, false);
-      sent++;
-    }
-  };
+  const topUp = (): void =>
+    pipe.batch(() => {
+      while (sent < done + window) {
+        sentAt[sent % window] = performance.now();
+        pipe.send(wire, false);
+        sent++;
+      }
+    });
   pipe.onBytes = (n) => {
     got += n;
     const now = performance.now();

@@ -104,7 +104,7 @@ export async function benchBridge(): Promise<Row[]> {
     for (const [kind, why] of failures) console.log(`  ${kind}: a run failed: ${why}`);
     console.log(`  capture file: ${await folderMegabytes(captureDir)} MB written during the run`);
     console.log(
-      `  bulk: 64 KiB sends; msg/s: 100-byte messages, ${WINDOW} in flight; rtt: one in flight`,
+      `  bulk: 64 KiB sends; msg/s: 100-byte messages, ${WINDOW} in flight, the sends of one turn in one write (as a browser's); rtt: one in flight`,
     );
     console.log(`  best of ${ROUNDS} rounds, ${seconds} s; relays run as child processes`);
     const loadAfter = loadText();
