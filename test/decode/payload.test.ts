@@ -1,12 +1,13 @@
 import { gzipSync } from "fflate";
 import { describe, expect, it } from "vitest";
+import { fieldDecoded } from "../../web/src/decode/field-decode.js";
 import type { FrameInfo } from "../../web/src/decode/frame.js";
 import { createFramer } from "../../web/src/decode/framers.js";
 import { decodePayload, isCompressedPayload } from "../../web/src/decode/payload.js";
 import { fieldSpan, fieldValue, type FieldNode } from "../../web/src/decode/proto-tree.js";
 import { parseFramingSpec } from "../../web/src/decode/spec.js";
 import { bytesToHex, concat, runFramer } from "./helpers.js";
-import { loadKv, skeleton } from "./raw-walk-helpers.js";
+import { decodedOf, loadKv, skeleton } from "./raw-walk-helpers.js";
 
 const root = loadKv();
 const response = root.lookupType("abi.CommandResponse");
@@ -41,7 +42,8 @@ const big = response
 const every = (fields: readonly FieldNode[], visit: (f: FieldNode) => void): void => {
   for (const f of fields) {
     visit(f);
-    if (f.decoded.kind === "message") every(f.decoded.fields, visit);
+    const d = fieldDecoded(f);
+    if (d.kind === "message") every(d.fields, visit);
   }
 };
 
@@ -124,7 +126,9 @@ describe("decodePayload", () => {
     const info: FrameInfo = { kind: "grpc", flag: 1, compressed: true, trailer: false };
     const m = decodePayload(gzipSync(bytes), 5, info, undefined);
     expect(m.source.kind).toBe("gzip");
-    expect(m.fields.map((f) => [f.number, f.decoded])).toEqual([[1, { kind: "int", value: 200 }]]);
+    expect(m.fields.map((f) => [f.number, fieldDecoded(f)])).toEqual([
+      [1, { kind: "int", value: 200 }],
+    ]);
   });
 
   it("a payload marked gzip that is not: one raw node with every byte, and DECOMPRESS_FAILED over the payload", () => {
@@ -140,7 +144,8 @@ describe("decodePayload", () => {
     const node = m.fields[0];
     expect(node && fieldSpan(node)).toEqual([50, 54]);
     expect(node && fieldValue(node)).toEqual([50, 54]);
-    expect(node?.decoded.kind === "raw" && bytesToHex(node.decoded.value)).toBe("089601ff");
+    const d = decodedOf(node);
+    expect(d?.kind === "raw" && bytesToHex(d.value)).toBe("089601ff");
   });
 
   it("a gzip bomb stops at maxDecompressed", () => {

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import protobuf from "protobufjs";
+import { fieldDecoded } from "../../web/src/decode/field-decode.js";
 import { bytesToHex } from "../../web/src/decode/hex.js";
 import {
   fieldLength,
@@ -15,6 +16,11 @@ import type { Span } from "../../web/src/decode/span.js";
 export function loadKv(): protobuf.Root {
   const text = readFileSync(new URL("../../proto/kv.proto", import.meta.url), "utf8");
   return protobuf.parse(text, { keepCase: true }).root;
+}
+
+/** A node's decoded value, or undefined for no node. */
+export function decodedOf(f: FieldNode | undefined): FieldValue | undefined {
+  return f === undefined ? undefined : fieldDecoded(f);
 }
 
 /** A compact, comparable view of a field tree: numbers, wire types, readings, spans, values. */
@@ -52,9 +58,9 @@ export function shape(f: FieldNode): Shape {
     tag: fieldTag(f),
     value: fieldValue(f),
     span: fieldSpan(f),
-    v: valueOf(f.decoded),
+    v: valueOf(fieldDecoded(f)),
   };
-  if (f.reading !== undefined) out.reading = f.reading;
+  if (f.facts.reading !== undefined) out.reading = f.facts.reading;
   const length = fieldLength(f);
   if (length !== undefined) out.length = length;
   return out;
@@ -68,11 +74,12 @@ export interface Skeleton {
 }
 
 export function skeleton(fields: readonly FieldNode[]): Skeleton[] {
-  return fields.map((f) =>
-    f.decoded.kind === "message"
-      ? { n: f.number, wt: f.wireType, sub: skeleton(f.decoded.fields) }
-      : { n: f.number, wt: f.wireType },
-  );
+  return fields.map((f) => {
+    const d = fieldDecoded(f);
+    return d.kind === "message"
+      ? { n: f.number, wt: f.wireType, sub: skeleton(d.fields) }
+      : { n: f.number, wt: f.wireType };
+  });
 }
 
 /** The top-level (number, wire type) pairs of a message, read by protobufjs's own Reader (the oracle). */
@@ -102,19 +109,15 @@ export function checkNested(f: FieldNode, outer: Span, problems: string[]): void
     if (part !== undefined && !inside(part, span))
       problems.push(`field ${f.number} part ${part} outside ${span}`);
   }
-  const children =
-    f.decoded.kind === "message"
-      ? f.decoded.fields
-      : f.decoded.kind === "packed"
-        ? f.decoded.elements
-        : [];
+  const d = fieldDecoded(f);
+  const children = d.kind === "message" ? d.fields : d.kind === "packed" ? d.elements : [];
   let at = value[0];
   for (const c of children) {
     if (c.start !== at) problems.push(`child of ${f.number} starts at ${c.start}, expected ${at}`);
     at = c.end;
     checkNested(c, value, problems);
   }
-  if (f.decoded.kind === "message" || f.decoded.kind === "packed") {
+  if (d.kind === "message" || d.kind === "packed") {
     if (at !== value[1])
       problems.push(`children of ${f.number} end at ${at}, value ends at ${value[1]}`);
   }

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { fieldDecoded } from "../../web/src/decode/field-decode.js";
 import { fieldSpan, type DecodedMessage, type FieldNode } from "../../web/src/decode/proto-tree.js";
 import {
   BYTES_PRINTABLE,
@@ -7,6 +8,7 @@ import {
   isPackedVarints,
 } from "../../web/src/decode/raw-walk-guess.js";
 import { walkRaw } from "../../web/src/decode/raw-walk.js";
+import { fieldsJson } from "../../web/src/decode/records.js";
 import type { Span } from "../../web/src/decode/span.js";
 import { checkNested, loadKv, oracleTags } from "./raw-walk-helpers.js";
 
@@ -104,7 +106,8 @@ function tiles(m: DecodedMessage): Span[] {
 function walkAll(fields: readonly FieldNode[], visit: (f: FieldNode) => void): void {
   for (const f of fields) {
     visit(f);
-    if (f.decoded.kind === "message") walkAll(f.decoded.fields, visit);
+    const d = fieldDecoded(f);
+    if (d.kind === "message") walkAll(d.fields, visit);
   }
 }
 
@@ -166,11 +169,12 @@ describe("walkRaw properties", () => {
       fc.property(anyBytes, (bytes) => {
         walkAll(walkRaw(bytes, 0).fields, (f) => {
           const value = bytes.subarray(f.valueStart, f.valueEnd);
-          if (f.reading === "string")
+          if (f.facts.reading === "string")
             expect(classifyBytes(value, 0, value.length) & BYTES_PRINTABLE).toBe(BYTES_PRINTABLE);
-          if (f.reading === "message" && f.decoded.kind === "message") {
+          const d = fieldDecoded(f);
+          if (f.facts.reading === "message" && d.kind === "message") {
             expect(oracleTags(value).map((t) => [t.n, t.wt])).toEqual(
-              f.decoded.fields.map((c) => [c.number, c.wireType]),
+              d.fields.map((c) => [c.number, c.wireType]),
             );
           }
         });
@@ -187,7 +191,8 @@ describe("walkRaw properties", () => {
         const whole = walkRaw(bytes, 0);
         const part = walkRaw(bytes.subarray(0, k), 0);
         const kept = whole.fields.filter((x) => x.end <= k);
-        expect(part.fields.slice(0, kept.length)).toEqual(kept);
+        // Every fact, reading, alternative, span and value, nested fields included.
+        expect(fieldsJson(part.fields.slice(0, kept.length))).toEqual(fieldsJson(kept));
       }),
       { numRuns: 1000 },
     );
@@ -239,9 +244,10 @@ describe("walkRaw properties", () => {
           oracleTags(bytes).map((t) => [t.n, t.wt]),
         );
         walkAll(m.fields, (f) => {
-          if (f.decoded.kind !== "message" || f.wireType !== 2) return;
+          const d = fieldDecoded(f);
+          if (d.kind !== "message" || f.wireType !== 2) return;
           const inner = oracleTags(bytes.subarray(f.valueStart, f.valueEnd));
-          expect(f.decoded.fields.map((c) => [c.number, c.wireType])).toEqual(
+          expect(d.fields.map((c) => [c.number, c.wireType])).toEqual(
             inner.map((t) => [t.n, t.wt]),
           );
         });

@@ -1,10 +1,16 @@
 import { describe, expect, it } from "vitest";
+import {
+  fieldAlternatives,
+  fieldDecoded,
+  fieldFloat,
+  fieldZigzag,
+} from "../../web/src/decode/field-decode.js";
 import type { IssueCode } from "../../web/src/decode/issue.js";
 import { fieldGroupEnd, fieldValue, type FieldNode } from "../../web/src/decode/proto-tree.js";
 import { walkRaw } from "../../web/src/decode/raw-walk.js";
 import { readAs } from "../../web/src/decode/raw-walk-reading.js";
 import { bytesToHex, hexToBytes } from "./helpers.js";
-import { checkNested, loadKv, shape, skeleton, type Shape } from "./raw-walk-helpers.js";
+import { checkNested, decodedOf, loadKv, shape, skeleton, type Shape } from "./raw-walk-helpers.js";
 
 interface Case {
   name: string;
@@ -394,21 +400,21 @@ describe("walkRaw: alternatives and scalar readings", () => {
     ],
   ];
   for (const [name, hex, want] of alternatives) {
-    it(name, () => expect(only(hex).alternatives).toEqual(want));
+    it(name, () => expect(fieldAlternatives(only(hex))).toEqual(want));
   }
 
   it("varints carry their zigzag reading", () => {
-    expect(only("0803").zigzag).toBe(-2);
-    expect(only("0804").zigzag).toBe(2);
-    expect(only("08ffffffffffffffffff01").zigzag).toBe(-(2n ** 63n));
-    expect(only("08feffffffffffffffff01").zigzag).toBe(2n ** 63n - 1n);
-    expect(only("08feffffffffffff1f").zigzag).toBe(2 ** 53 - 1);
+    expect(fieldZigzag(only("0803"))).toBe(-2);
+    expect(fieldZigzag(only("0804"))).toBe(2);
+    expect(fieldZigzag(only("08ffffffffffffffffff01"))).toBe(-(2n ** 63n));
+    expect(fieldZigzag(only("08feffffffffffffffff01"))).toBe(2n ** 63n - 1n);
+    expect(fieldZigzag(only("08feffffffffffff1f"))).toBe(2 ** 53 - 1);
   });
 
   it("fixed fields carry their float reading", () => {
-    expect(only("0d0000803f").float).toBe(1);
-    expect(only("090000000000000040").float).toBe(2);
-    expect(only("0d0000c0ff").float).toBeNaN();
+    expect(fieldFloat(only("0d0000803f"))).toBe(1);
+    expect(fieldFloat(only("090000000000000040"))).toBe(2);
+    expect(fieldFloat(only("0d0000c0ff"))).toBeNaN();
   });
 
   it("a group records its end tag", () => {
@@ -418,21 +424,17 @@ describe("walkRaw: alternatives and scalar readings", () => {
 
   it("schemaless nodes have no names and say what the wire holds", () => {
     const f = only("0801");
-    expect([f.name, f.jsonName, f.oneof, f.mapEntry, f.type]).toEqual([
-      undefined,
-      undefined,
-      undefined,
-      false,
-      "varint",
-    ]);
-    expect(only("0d00000000").type).toBe("fixed32");
-    expect(only("0b0c").type).toBe("group");
-    expect(only("0a026869").type).toBe("string");
+    expect([f.facts.name, f.facts.jsonName, f.facts.oneof, f.facts.mapEntry, f.facts.type]).toEqual(
+      [undefined, undefined, undefined, false, "varint"],
+    );
+    expect(only("0d00000000").facts.type).toBe("fixed32");
+    expect(only("0b0c").facts.type).toBe("group");
+    expect(only("0a026869").facts.type).toBe("string");
   });
 
   it("bytes are a view of the input, not a copy", () => {
     const bytes = hexToBytes("1204ff00ff00");
-    const d = walkRaw(bytes, 0).fields[0]?.decoded;
+    const d = decodedOf(walkRaw(bytes, 0).fields[0]);
     expect(d?.kind === "bytes" && d.value.buffer === bytes.buffer).toBe(true);
   });
 });
@@ -456,8 +458,9 @@ describe("walkRaw: deep nesting", () => {
     const out: string[] = [];
     let f = fields[0];
     while (f !== undefined) {
-      out.push(f.reading ?? f.type);
-      f = f.decoded.kind === "message" ? f.decoded.fields[0] : undefined;
+      out.push(f.facts.reading ?? f.facts.type);
+      const d = fieldDecoded(f);
+      f = d.kind === "message" ? d.fields[0] : undefined;
     }
     return out;
   };
@@ -526,9 +529,10 @@ describe("walkRaw: long values are scanned before they are read as a message", (
       const m = walkRaw(repeated(count, damaged), 0);
       expect(m.issues).toEqual([]);
       const f = m.fields[0];
-      expect(f?.reading).toBe(reading);
-      expect(f?.alternatives).toEqual(alternatives);
-      expect(f?.decoded.kind === "message" ? f.decoded.fields.length : 0).toBe(children);
+      expect(f?.facts.reading).toBe(reading);
+      expect(f && fieldAlternatives(f)).toEqual(alternatives);
+      const d = decodedOf(f);
+      expect(d?.kind === "message" ? d.fields.length : 0).toBe(children);
       expect(f && fieldValue(f)).toEqual([2, 2 + 3 * count]);
     });
   }
@@ -546,12 +550,14 @@ describe("readAs: the alternatives on demand", () => {
 
   it("packed fixed32 and fixed64", () => {
     const f32 = readAs(hexToBytes("0000803f00000040"), 0, 1, "packed-fixed32");
-    expect(f32.kind === "packed" && f32.elements.map((e) => [fieldValue(e), e.float])).toEqual([
+    expect(
+      f32.kind === "packed" && f32.elements.map((e) => [fieldValue(e), fieldFloat(e)]),
+    ).toEqual([
       [[0, 4], 1],
       [[4, 8], 2],
     ]);
     const f64 = readAs(hexToBytes("000000000000f83f"), 0, 1, "packed-fixed64");
-    expect(f64.kind === "packed" && f64.elements.map((e) => e.float)).toEqual([1.5]);
+    expect(f64.kind === "packed" && f64.elements.map((e) => fieldFloat(e))).toEqual([1.5]);
   });
 
   it("bytes that do not fit the reading come back raw", () => {
@@ -602,8 +608,9 @@ describe("walkRaw: kv server messages encoded by protobufjs", () => {
       },
     ]);
     const hset = m.fields[0];
-    const table = hset?.decoded.kind === "message" ? hset.decoded.fields[0] : undefined;
-    expect(table?.decoded).toEqual({ kind: "string", value: "t" });
+    const hsetValue = decodedOf(hset);
+    const table = hsetValue?.kind === "message" ? hsetValue.fields[0] : undefined;
+    expect(decodedOf(table)).toEqual({ kind: "string", value: "t" });
   });
 
   it("a response with every kind of value and a pair", () => {
@@ -639,15 +646,19 @@ describe("walkRaw: kv server messages encoded by protobufjs", () => {
       },
     ]);
     const leaf = (f: FieldNode): unknown => {
-      if (f.float !== undefined) return f.float;
-      const d = f.decoded;
+      const float = fieldFloat(f);
+      if (float !== undefined) return float;
+      const d = fieldDecoded(f);
       if (d.kind === "bytes") return bytesToHex(d.value);
       return d.kind === "int" || d.kind === "string" ? d.value : d.kind;
     };
     const leaves = (fs: readonly FieldNode[]): unknown[] =>
-      fs.flatMap((f) =>
-        f.decoded.kind === "message" ? leaves(f.decoded.fields) : [[f.reading ?? f.type, leaf(f)]],
-      );
+      fs.flatMap((f) => {
+        const d = fieldDecoded(f);
+        return d.kind === "message"
+          ? leaves(d.fields)
+          : [[f.facts.reading ?? f.facts.type, leaf(f)]];
+      });
     expect(leaves(m.fields)).toEqual([
       ["varint", 200],
       ["string", "ok"],
@@ -677,10 +688,11 @@ describe("walkRaw: kv server messages encoded by protobufjs", () => {
         ],
       },
     ]);
-    const data = publish.fields[0]?.decoded;
+    const data = decodedOf(publish.fields[0]);
     const minusOne = data?.kind === "message" ? data.fields[2] : undefined;
+    const minusOneValue = decodedOf(minusOne);
     const integer =
-      minusOne?.decoded.kind === "message" ? minusOne.decoded.fields[0]?.decoded : undefined;
+      minusOneValue?.kind === "message" ? decodedOf(minusOneValue.fields[0]) : undefined;
     expect(integer).toEqual({ kind: "int", value: 2n ** 64n - 1n });
     const unsubscribe = walkRaw(encode(request, { unsubscribe: { topic: "news", id: 7 } }), 0);
     expect(skeleton(unsubscribe.fields)).toEqual([

@@ -2,6 +2,7 @@ import fc from "fast-check";
 import type protobuf from "protobufjs";
 import protojson from "protobufjs/ext/protojson.js";
 import { describe, expect, it } from "vitest";
+import { fieldDecoded } from "../../web/src/decode/field-decode.js";
 import { messageToJson, type JsonValue } from "../../web/src/decode/proto-json.js";
 import {
   fieldSpan,
@@ -130,28 +131,24 @@ function toPlain(fields: readonly FieldNode[], type: protobuf.Type): Obj {
   const out: Obj = {};
   for (const node of fields) {
     const f = type.fieldsById[node.number];
-    if (f === undefined || node.type === "unknown") continue;
+    if (f === undefined || node.facts.type === "unknown") continue;
+    const d = fieldDecoded(node);
     if (f.map) {
-      const [k, v] = node.decoded.kind === "message" ? node.decoded.fields : [];
+      const [k, v] = d.kind === "message" ? d.fields : [];
       const map = (out[f.name] ??= {}) as Obj;
+      const vd = v && fieldDecoded(v);
       const value =
-        v &&
-        (v.decoded.kind === "message"
-          ? toPlain(v.decoded.fields, f.resolvedType as protobuf.Type)
-          : plain(v.decoded));
-      map[String(k && plain(k.decoded))] = value;
+        vd &&
+        (vd.kind === "message" ? toPlain(vd.fields, f.resolvedType as protobuf.Type) : plain(vd));
+      map[String(k && plain(fieldDecoded(k)))] = value;
     } else if (f.repeated) {
       const list = (out[f.name] ??= []) as unknown[];
-      if (node.decoded.kind === "packed")
-        list.push(...node.decoded.elements.map((e) => plain(e.decoded)));
-      else if (node.decoded.kind === "message")
-        list.push(toPlain(node.decoded.fields, f.resolvedType as protobuf.Type));
-      else list.push(plain(node.decoded));
+      if (d.kind === "packed") list.push(...d.elements.map((e) => plain(fieldDecoded(e))));
+      else if (d.kind === "message") list.push(toPlain(d.fields, f.resolvedType as protobuf.Type));
+      else list.push(plain(d));
     } else {
       out[f.name] =
-        node.decoded.kind === "message"
-          ? toPlain(node.decoded.fields, f.resolvedType as protobuf.Type)
-          : plain(node.decoded);
+        d.kind === "message" ? toPlain(d.fields, f.resolvedType as protobuf.Type) : plain(d);
     }
   }
   return out;
@@ -186,8 +183,9 @@ function nodesInside(fields: readonly FieldNode[], start: number, end: number): 
     const [vs, ve] = fieldValue(f);
     const inside = s >= start && e <= end && vs >= s && ve <= e;
     if (!inside) return false;
-    if (f.decoded.kind === "message") return nodesInside(f.decoded.fields, vs, ve);
-    if (f.decoded.kind === "packed") return nodesInside(f.decoded.elements, vs, ve);
+    const d = fieldDecoded(f);
+    if (d.kind === "message") return nodesInside(d.fields, vs, ve);
+    if (d.kind === "packed") return nodesInside(d.elements, vs, ve);
     return true;
   });
 }

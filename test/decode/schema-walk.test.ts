@@ -1,5 +1,6 @@
 import type protobuf from "protobufjs";
 import { describe, expect, it } from "vitest";
+import { fieldDecoded } from "../../web/src/decode/field-decode.js";
 import type { Issue } from "../../web/src/decode/issue.js";
 import {
   fieldGroupEnd,
@@ -15,6 +16,7 @@ import { MAX_DEPTH, walkMessage } from "../../web/src/decode/schema-walk.js";
 import { fixtureText, loadFixtures } from "../fixtures/proto/load.js";
 import { uncovered } from "../fixtures/proto/tree-checks.js";
 import { bytesToHex, hexToBytes } from "./helpers.js";
+import { decodedOf } from "./raw-walk-helpers.js";
 
 const FILES = ["kv.proto", "all-types-proto3.proto", "all-types-proto2.proto"];
 const root = loadFixtures(FILES);
@@ -43,18 +45,19 @@ interface Shape {
 function shape(n: FieldNode): Shape {
   const out: Shape = {
     number: n.number,
-    type: n.type,
+    type: n.facts.type,
     span: fieldSpan(n),
     tag: fieldTag(n),
     value: fieldValue(n),
   };
-  if (n.name !== undefined) out.name = n.name;
+  if (n.facts.name !== undefined) out.name = n.facts.name;
   const length = fieldLength(n);
   if (length !== undefined) out.length = length;
-  if (n.oneof !== undefined) out.oneof = n.oneof;
-  if (n.decoded.kind === "message") out.children = n.decoded.fields.map(shape);
-  else if (n.decoded.kind === "packed") out.children = n.decoded.elements.map(shape);
-  else out.decoded = n.decoded;
+  if (n.facts.oneof !== undefined) out.oneof = n.facts.oneof;
+  const d = fieldDecoded(n);
+  if (d.kind === "message") out.children = d.fields.map(shape);
+  else if (d.kind === "packed") out.children = d.elements.map(shape);
+  else out.decoded = d;
   return out;
 }
 
@@ -149,10 +152,10 @@ describe("kv abi.CommandRequest hset, hand-checked spans (base 100)", () => {
       },
     ]);
     const hset = m.fields[0];
-    expect(hset?.jsonName).toBe("hset");
+    expect(hset?.facts.jsonName).toBe("hset");
     expect(hset?.wireType).toBe(2);
-    expect(hset?.mapEntry).toBe(false);
-    expect(hset?.reading).toBeUndefined();
+    expect(hset?.facts.mapEntry).toBe(false);
+    expect(hset?.facts.reading).toBeUndefined();
   });
 });
 
@@ -417,14 +420,14 @@ describe("repeated fields, packed and unpacked", () => {
         children: [el(3, 4, 1), el(4, 14, -1), el(14, 16, 300)],
       },
     ]);
-    expect(m.fields[0]?.decoded.kind).toBe("packed");
+    expect(decodedOf(m.fields[0])?.kind).toBe("packed");
   });
 
   it("unpacked int32 [1, 2]: one VARINT field per element", () => {
     const bytes = encode(AllTypes, { u_int32: [1, 2] });
     expect(bytesToHex(bytes)).toBe("980301980302");
     const m = walkMessage(AllTypes, bytes, 0);
-    expect(m.fields.map((f) => [f.decoded, fieldSpan(f), f.wireType])).toEqual([
+    expect(m.fields.map((f) => [fieldDecoded(f), fieldSpan(f), f.wireType])).toEqual([
       [int(1), [0, 3], 0],
       [int(2), [3, 6], 0],
     ]);
@@ -445,16 +448,16 @@ describe("repeated fields, packed and unpacked", () => {
       const type = c.name.includes("proto2") ? Proto2 : AllTypes;
       const m = walkMessage(type, hexToBytes(c.hex), 0);
       expect(m.issues).toEqual([]);
-      expect(m.fields.map((f) => f.decoded.kind)).toEqual(c.kinds);
-      expect(m.fields.every((f) => f.type !== "unknown")).toBe(true);
+      expect(m.fields.map((f) => fieldDecoded(f).kind)).toEqual(c.kinds);
+      expect(m.fields.every((f) => f.facts.type !== "unknown")).toBe(true);
     });
   }
 
   it("proto2 packed sint32 [1, -1] decodes zigzag elements", () => {
     const bytes = encode(Proto2, { req: 0, r_packed: [1, -1] });
     expect(bytesToHex(bytes)).toBe("08002a020201");
-    const packed = walkMessage(Proto2, bytes, 0).fields[1]?.decoded;
-    expect(packed?.kind === "packed" && packed.elements.map((e) => e.decoded)).toEqual([
+    const packed = decodedOf(walkMessage(Proto2, bytes, 0).fields[1]);
+    expect(packed?.kind === "packed" && packed.elements.map((e) => fieldDecoded(e))).toEqual([
       int(1),
       int(-1),
     ]);
@@ -464,15 +467,17 @@ describe("repeated fields, packed and unpacked", () => {
     // r_fixed32 (37) LEN 5: 01000000 0a | f_int32 (5) = 1
     const m = walkMessage(AllTypes, hexToBytes("aa0205010000000a2801"), 0);
     expect(m.issues).toEqual([issue("TRUNCATED_FIXED", 7, 8, true)]);
-    const packed = m.fields[0]?.decoded;
-    expect(packed?.kind === "packed" && packed.elements.map((e) => e.decoded)).toEqual([int(1)]);
-    expect(m.fields[1]?.decoded).toEqual(int(1));
+    const packed = decodedOf(m.fields[0]);
+    expect(packed?.kind === "packed" && packed.elements.map((e) => fieldDecoded(e))).toEqual([
+      int(1),
+    ]);
+    expect(decodedOf(m.fields[1])).toEqual(int(1));
   });
 
   it("a packed varint cut short: TRUNCATED_VARINT over the tail of the value only", () => {
     const m = walkMessage(AllTypes, hexToBytes("9a020201ff2801"), 0);
     expect(m.issues).toEqual([issue("TRUNCATED_VARINT", 4, 5, true)]);
-    expect(m.fields.map((f) => f.name)).toEqual(["r_int32", "f_int32"]);
+    expect(m.fields.map((f) => f.facts.name)).toEqual(["r_int32", "f_int32"]);
   });
 });
 
@@ -481,7 +486,7 @@ describe("enums, maps, oneofs, nested messages", () => {
     const bytes = encode(AllTypes, { m_string_string: { a: "b" } });
     expect(bytesToHex(bytes)).toBe("b204060a0161120162");
     const [f] = walkMessage(AllTypes, bytes, 0).fields;
-    expect(f?.mapEntry).toBe(true);
+    expect(f?.facts.mapEntry).toBe(true);
     expect(f && shape(f)).toEqual({
       number: 70,
       name: "m_string_string",
@@ -521,9 +526,10 @@ describe("enums, maps, oneofs, nested messages", () => {
       encode(AllTypes, { m_int64_string: { "-7": "x" }, m_bool_enum: { true: 2 } }),
       0,
     );
-    const entries = m.fields.map((f) =>
-      f.decoded.kind === "message" ? f.decoded.fields.map((c) => c.decoded) : [],
-    );
+    const entries = m.fields.map((f) => {
+      const d = fieldDecoded(f);
+      return d.kind === "message" ? d.fields.map((c) => fieldDecoded(c)) : [];
+    });
     expect(entries).toEqual([
       [
         { kind: "bool", value: true },
@@ -531,7 +537,7 @@ describe("enums, maps, oneofs, nested messages", () => {
       ],
       [int(-7n), { kind: "string", value: "x" }],
     ]);
-    expect(m.fields.map((f) => f.type)).toEqual([
+    expect(m.fields.map((f) => f.facts.type)).toEqual([
       "map<bool, fixture.p3.Color>",
       "map<int64, string>",
     ]);
@@ -539,7 +545,7 @@ describe("enums, maps, oneofs, nested messages", () => {
 
   it("oneof members carry the oneof's name; a proto3 optional field does not", () => {
     const m = walkMessage(AllTypes, encode(AllTypes, { opt_int32: 0, o_string: "hi" }), 0);
-    expect(m.fields.map((f) => [f.name, f.oneof])).toEqual([
+    expect(m.fields.map((f) => [f.facts.name, f.facts.oneof])).toEqual([
       ["opt_int32", undefined],
       ["o_string", "choice"],
     ]);
@@ -565,7 +571,7 @@ describe("enums, maps, oneofs, nested messages", () => {
       encode(AllTypes, { json_named: 1, snake_case_name_2: 2, _under__score_: 3 }),
       0,
     );
-    expect(m.fields.map((f) => [f.name, f.jsonName])).toEqual([
+    expect(m.fields.map((f) => [f.facts.name, f.facts.jsonName])).toEqual([
       ["json_named", "customJson"],
       ["snake_case_name_2", "snakeCaseName2"],
       ["_under__score_", "UnderScore"],
@@ -625,7 +631,7 @@ describe("proto2: groups, extensions, closed enums", () => {
       ],
     });
     expect(g?.wireType).toBe(3);
-    expect(g?.jsonName).toBe("result");
+    expect(g?.facts.jsonName).toBe("result");
     expect(g && fieldGroupEnd(g)).toEqual([8, 9]);
   });
 
@@ -637,18 +643,20 @@ describe("proto2: groups, extensions, closed enums", () => {
     expect(bytesToHex(bytes)).toBe("08005b60016b70016c5c5b60025c");
     const m = walkMessage(Proto2, bytes, 0);
     expect(m.issues).toEqual([]);
-    expect(m.fields.map((f) => [f.name, fieldSpan(f), fieldValue(f), fieldGroupEnd(f)])).toEqual([
+    expect(
+      m.fields.map((f) => [f.facts.name, fieldSpan(f), fieldValue(f), fieldGroupEnd(f)]),
+    ).toEqual([
       ["req", [0, 2], [1, 2], undefined],
       ["item", [2, 10], [3, 9], [9, 10]],
       ["item", [10, 14], [11, 13], [13, 14]],
     ]);
-    const first = m.fields[1]?.decoded;
+    const first = decodedOf(m.fields[1]);
     const sub = first?.kind === "message" ? first.fields[1] : undefined;
     expect(
       sub && [
-        sub.name,
-        sub.jsonName,
-        sub.type,
+        sub.facts.name,
+        sub.facts.jsonName,
+        sub.facts.type,
         fieldSpan(sub),
         fieldValue(sub),
         fieldGroupEnd(sub),
@@ -660,7 +668,7 @@ describe("proto2: groups, extensions, closed enums", () => {
     const bytes = encode(Proto2, { req: 0, ".fixture.p2.ext_value": 5 });
     expect(bytesToHex(bytes)).toBe("0800a00605");
     const f = walkMessage(Proto2, bytes, 0).fields[1];
-    expect(f && [f.name, f.jsonName, f.type, f.decoded]).toEqual([
+    expect(f && [f.facts.name, f.facts.jsonName, f.facts.type, fieldDecoded(f)]).toEqual([
       "fixture.p2.ext_value",
       "[fixture.p2.ext_value]",
       "int32",
@@ -701,22 +709,25 @@ describe("unknown fields are kept raw, one per wire type", () => {
     const hex = "209601" + "290100000000000000" + "3202abcd" + "3d01000000" + "43080144";
     const m = walkMessage(Nested, hexToBytes(hex), 0);
     expect(m.issues).toEqual([]);
-    expect(m.fields.map((f) => [f.number, f.type, f.name, f.wireType, fieldSpan(f)])).toEqual([
+    expect(
+      m.fields.map((f) => [f.number, f.facts.type, f.facts.name, f.wireType, fieldSpan(f)]),
+    ).toEqual([
       [4, "unknown", undefined, 0, [0, 3]],
       [5, "unknown", undefined, 1, [3, 12]],
       [6, "unknown", undefined, 2, [12, 16]],
       [7, "unknown", undefined, 5, [16, 21]],
       [8, "unknown", undefined, 3, [21, 25]],
     ]);
-    expect(m.fields.slice(0, 4).map((f) => f.decoded)).toEqual([
+    expect(m.fields.slice(0, 4).map((f) => fieldDecoded(f))).toEqual([
       int(150n),
       int(1n),
       { kind: "bytes", value: Uint8Array.of(0xab, 0xcd) },
       int(1),
     ]);
-    const group = m.fields[4]?.decoded;
+    const group = decodedOf(m.fields[4]);
     expect(
-      group?.kind === "message" && group.fields.map((f) => [f.number, f.type, f.decoded]),
+      group?.kind === "message" &&
+        group.fields.map((f) => [f.number, f.facts.type, fieldDecoded(f)]),
     ).toEqual([[1, "unknown", int(1n)]]);
   });
 });
@@ -841,14 +852,14 @@ describe("malformed input becomes issues at their offset, and no byte is lost", 
       const bytes = hexToBytes(c.hex);
       const m = walkMessage(type, bytes, 0);
       expect(m.issues).toEqual(c.issues);
-      expect(m.fields.map((f) => f.name ?? "?")).toEqual(c.fields);
+      expect(m.fields.map((f) => f.facts.name ?? "?")).toEqual(c.fields);
       expect(uncovered(m, bytes.length)).toEqual([]);
     });
   }
 
   it("invalid UTF-8: the raw node keeps the string's bytes and type", () => {
     const f = walkMessage(Nested, hexToBytes("1202c328"), 0).fields[0];
-    expect(f && [f.type, f.decoded]).toEqual([
+    expect(f && [f.facts.type, fieldDecoded(f)]).toEqual([
       "string",
       { kind: "raw", value: Uint8Array.of(0xc3, 0x28) },
     ]);
@@ -887,9 +898,10 @@ describe("nesting depth", () => {
       const child = fields.find((f) => f.number === 3);
       if (child === undefined) return -1;
       depth++;
-      if (child.decoded.kind === "raw") return depth;
-      if (child.decoded.kind !== "message") return -1;
-      fields = child.decoded.fields;
+      const d = fieldDecoded(child);
+      if (d.kind === "raw") return depth;
+      if (d.kind !== "message") return -1;
+      fields = d.fields;
     }
   };
 
@@ -910,7 +922,7 @@ describe("nesting depth", () => {
     expect(codes(m)).toEqual(["DEPTH_LIMIT"]);
     expect(depthOfRaw(m)).toBe(3);
     let node = m.fields[0];
-    while (node?.decoded.kind === "message") node = node.decoded.fields[0];
+    for (let d = decodedOf(node); d?.kind === "message"; d = decodedOf(node)) node = d.fields[0];
     expect(node && m.issues[0]?.span).toEqual(node && fieldValue(node));
   });
 
@@ -922,10 +934,10 @@ describe("nesting depth", () => {
     });
     const m = walkMessage(Proto2, bytes, 0, { maxDepth: 1 });
     expect(codes(m)).toEqual(["DEPTH_LIMIT"]);
-    expect(m.fields.map((f) => f.name)).toEqual(["req", "opt_int64", "item"]);
-    const item = m.fields[2]?.decoded;
+    expect(m.fields.map((f) => f.facts.name)).toEqual(["req", "opt_int64", "item"]);
+    const item = decodedOf(m.fields[2]);
     const sub = item?.kind === "message" ? item.fields[1] : undefined;
-    expect(sub && [sub.decoded.kind, fieldGroupEnd(sub), m.issues[0]?.span]).toEqual([
+    expect(sub && [fieldDecoded(sub).kind, fieldGroupEnd(sub), m.issues[0]?.span]).toEqual([
       "raw",
       [10, 11],
       sub && fieldValue(sub),

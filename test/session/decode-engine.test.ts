@@ -209,7 +209,7 @@ describe("DecodeEngine", () => {
     const d = (detail as { detail: FrameDetail }).detail;
     expect(d.message?.source.kind).toBe("gzip");
     expect(d.decompressed?.length).toBeGreaterThan(2000);
-    const values = d.message?.fields.find((f) => f.name === "values");
+    const values = d.message?.fields.find((f) => f.facts.name === "values");
     expect(values).toBeDefined();
     if (values === undefined || d.decompressed === undefined) return;
     const [s, e] = fieldSpan(values);

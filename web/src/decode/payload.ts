@@ -2,9 +2,10 @@ import type { Type } from "protobufjs";
 import { DEFAULT_MAX_DECOMPRESSED, gunzipBounded } from "./decompress.js";
 import type { FrameInfo } from "./frame.js";
 import { makeIssue } from "./issue.js";
-import type { DecodedMessage, FieldNode } from "./proto-tree.js";
+import { newFieldFacts, newFieldNode, type DecodedMessage, type FieldNode } from "./proto-tree.js";
 import { walkRaw } from "./raw-walk.js";
 import { walkMessage } from "./schema-walk.js";
+import { K_BYTES } from "./schema-walk-info.js";
 import type { Span } from "./span.js";
 import { WIRE_LEN } from "./wire.js";
 
@@ -75,25 +76,23 @@ export function decodePayload(
   };
 }
 
+const COMPRESSED_FACTS = newFieldFacts({ type: "bytes", decode: K_BYTES });
+
 /** The payload kept whole as a raw pseudo-field (number 0) when it cannot be decompressed. */
 function compressedNode(payload: Uint8Array, span: Span): FieldNode {
-  return {
-    number: 0,
-    name: undefined,
-    jsonName: undefined,
-    wireType: WIRE_LEN,
-    type: "bytes",
-    start: span[0],
-    tagEnd: span[0],
-    valueStart: span[0],
-    valueEnd: span[1],
-    end: span[1],
-    decoded: { kind: "raw", value: payload },
-    reading: undefined,
-    alternatives: undefined,
-    zigzag: undefined,
-    float: undefined,
-    oneof: undefined,
-    mapEntry: false,
-  };
+  const [start, end] = span;
+  const raw = { kind: "raw" as const, value: payload };
+  return newFieldNode(
+    0,
+    WIRE_LEN,
+    start,
+    start,
+    start,
+    end,
+    end,
+    COMPRESSED_FACTS,
+    payload,
+    start,
+    raw,
+  );
 }

@@ -1,4 +1,5 @@
 import { toBase64 } from "./base64.js";
+import { fieldDecoded } from "./field-decode.js";
 import type { JsonValue } from "./proto-json.js";
 import type { FieldNode, FieldValue } from "./proto-tree.js";
 import {
@@ -89,7 +90,8 @@ export function wellKnownJson(
     case "FieldMask": {
       const paths: string[] = [];
       for (const node of fields.get(1) ?? []) {
-        if (node.decoded.kind === "string") paths.push(toJsonName(node.decoded.value));
+        const d = fieldDecoded(node);
+        if (d.kind === "string") paths.push(toJsonName(d.value));
       }
       return paths.join(",");
     }
@@ -118,7 +120,8 @@ function lastValue(
   number: number,
 ): FieldValue | undefined {
   const list = fields.get(number);
-  return list?.[list.length - 1]?.decoded;
+  const last = list?.[list.length - 1];
+  return last === undefined ? undefined : fieldDecoded(last);
 }
 
 function lastInt(fields: ReadonlyMap<number, FieldNode[]>, number: number): bigint {

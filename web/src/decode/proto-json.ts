@@ -1,5 +1,6 @@
 import type { Type } from "protobufjs";
 import { toBase64 } from "./base64.js";
+import { fieldDecoded } from "./field-decode.js";
 import type { DecodedMessage, FieldNode, FieldValue } from "./proto-tree.js";
 import { isWellKnown, wellKnownJson, type JsonHooks } from "./proto-json-wkt.js";
 import {
@@ -79,9 +80,9 @@ function collect(nodes: readonly FieldNode[], info: TypeInfo): Map<number, Field
   const out = new Map<number, FieldNode[]>();
   let oneofs: Map<string, number> | undefined;
   for (const node of nodes) {
-    if (node.type === "unknown") continue;
+    if (node.facts.type === "unknown") continue;
     const f = lookupField(info, node.number);
-    if (f === undefined || (f.closedEnum && unknownEnum(node.decoded))) continue;
+    if (f === undefined || (f.closedEnum && unknownEnum(fieldDecoded(node)))) continue;
     if (f.oneof !== undefined) {
       oneofs ??= new Map();
       const current = oneofs.get(f.oneof);
@@ -110,10 +111,11 @@ function fieldJson(
   if (f.repeated) {
     const out: JsonValue[] = [];
     for (const node of occurrences) {
-      const d = node.decoded;
+      const d = fieldDecoded(node);
       if (d.kind === "packed") {
         for (const e of d.elements) {
-          if (!(f.closedEnum && unknownEnum(e.decoded))) out.push(scalarJson(f, e.decoded));
+          const v = fieldDecoded(e);
+          if (!(f.closedEnum && unknownEnum(v))) out.push(scalarJson(f, v));
         }
       } else if (isMessage) {
         if (d.kind === "message") out.push(messageJson(d.fields, childOf(f), depth + 1));
@@ -128,15 +130,17 @@ function fieldJson(
     const merged: FieldNode[] = [];
     let seen = false;
     for (const node of occurrences) {
-      if (node.decoded.kind !== "message") continue;
+      const d = fieldDecoded(node);
+      if (d.kind !== "message") continue;
       seen = true;
-      for (const child of node.decoded.fields) merged.push(child);
+      for (const child of d.fields) merged.push(child);
     }
     return seen ? messageJson(merged, childOf(f), depth + 1) : undefined;
   }
   let last: FieldValue | undefined;
   for (const node of occurrences) {
-    if (node.decoded.kind !== "raw" || f.kind === K_STRING) last = node.decoded;
+    const d = fieldDecoded(node);
+    if (d.kind !== "raw" || f.kind === K_STRING) last = d;
   }
   if (last === undefined || (!f.presence && isDefault(last))) return undefined;
   return scalarJson(f, last);
@@ -155,15 +159,20 @@ function mapJson(
   const out: { [key: string]: JsonValue } = {};
   let any = false;
   for (const node of entries) {
-    if (node.decoded.kind !== "message") continue;
-    const children = node.decoded.fields;
+    const d = fieldDecoded(node);
+    if (d.kind !== "message") continue;
+    const children = d.fields;
     // A closed enum's unknown value makes the whole entry an unknown field (as parsers do).
-    if (valueField.closedEnum && children.some((c) => c.number === 2 && unknownEnum(c.decoded)))
+    if (
+      valueField.closedEnum &&
+      children.some((c) => c.number === 2 && unknownEnum(fieldDecoded(c)))
+    )
       continue;
     const fields = collect(children, entry);
     const keys = fields.get(1);
     const values = fields.get(2);
-    const lastKey = keys?.[keys.length - 1]?.decoded;
+    const keyNode = keys?.[keys.length - 1];
+    const lastKey = keyNode === undefined ? undefined : fieldDecoded(keyNode);
     const key =
       lastKey === undefined ? defaultJson(keyField, depth) : scalarJson(keyField, lastKey);
     const value =

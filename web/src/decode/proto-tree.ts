@@ -24,12 +24,40 @@ export type Reading =
   "message" | "string" | "bytes" | "packed-varint" | "packed-fixed32" | "packed-fixed64";
 
 /**
+ * What every node of one kind shares, made once (per schema field, or per
+ * schemaless type and reading) and referenced by the nodes, so a node stays
+ * small. Plain data: trees cross postMessage as they are.
+ */
+export interface FieldFacts {
+  /** The schema's field name (proto name, not JSON name); undefined for unknown fields. */
+  readonly name: string | undefined;
+  /** lowerCamelCase JSON name, when the schema knows the field. */
+  readonly jsonName: string | undefined;
+  /** Protobuf type: "int32", "string", "abi.Hget", "group", or "unknown" for fields the schema lacks; schemaless: "varint", "fixed32", "fixed64", "group" or the LEN reading. */
+  readonly type: string;
+  /** Part of a oneof: its name. */
+  readonly oneof: string | undefined;
+  /** An element of a map field: the map's entry is this field's message (key = 1, value = 2). */
+  readonly mapEntry: boolean;
+  /** Schemaless LEN fields only: what the walk chose (the other readings: fieldAlternatives). */
+  readonly reading: Reading | undefined;
+  /** How fieldDecoded reads a value the walk did not keep: a schema kind (K_*) or a VALUE_* code of field-decode.ts. */
+  readonly decode: number;
+  /** Enum fields: names by number. */
+  readonly enumValues: Readonly<Record<number, string>> | undefined;
+  /** Schemaless LEN fields: the READ_MESSAGE / READ_STRING bits of the alternatives, which the walk found (the rest follow from the bytes). */
+  readonly guessed: number;
+}
+
+/**
  * One field of a message, linked byte for byte to the stream. The object is
- * flat (every node has the same shape, no span tuples) so large trees stay
- * cheap: its parts are contiguous, and `fieldSpan`, `fieldTag`, `fieldLength`,
- * `fieldValue` and `fieldGroupEnd` return them as spans. Positions are absolute
- * offsets in the bytes the walk was given (the stream, or the decompressed
- * payload: see DecodedMessage.source).
+ * small and flat (every node has the same shape, no span tuples) so large
+ * trees stay cheap: what nodes of one field share is in `facts`, and values
+ * are decoded from `bytes` on first use (fieldDecoded; fieldZigzag, fieldFloat
+ * and fieldAlternatives for the schemaless extras). Its parts are contiguous,
+ * and `fieldSpan`, `fieldTag`, `fieldLength`, `fieldValue` and `fieldGroupEnd`
+ * return them as spans. Positions are absolute offsets in the bytes the walk
+ * was given (the stream, or the decompressed payload: see DecodedMessage.source).
  *
  * ```
  * | tag varint | length varint | value bytes ........ | end-group tag |
@@ -41,13 +69,7 @@ export type Reading =
  */
 export interface FieldNode {
   readonly number: number;
-  /** The schema's field name (proto name, not JSON name); undefined for unknown fields. */
-  readonly name: string | undefined;
-  /** lowerCamelCase JSON name, when the schema knows the field. */
-  readonly jsonName: string | undefined;
   readonly wireType: WireType;
-  /** Protobuf type: "int32", "string", "abi.Hget", "group", or "unknown" for fields the schema lacks. */
-  readonly type: string;
   /** The field's first byte (its tag's start). */
   readonly start: number;
   /** After the tag: the length varint or the value starts here. */
@@ -56,21 +78,95 @@ export interface FieldNode {
   readonly valueEnd: number;
   /** After the field (after the end-group tag for a group that has one). */
   readonly end: number;
-  readonly decoded: FieldValue;
-  /** Schemaless only: what the walk chose for a LEN field, and what else it could be. */
-  readonly reading: Reading | undefined;
-  readonly alternatives: readonly Reading[] | undefined;
+  /** Names, type and reading, shared by the nodes of one field. */
+  readonly facts: FieldFacts;
+  /** The walked bytes (kept, not copied: do not change them): bytes[i] is at absolute offset base + i. */
+  readonly bytes: Uint8Array;
+  readonly base: number;
   /**
-   * Schemaless VARINT fields only: the value read as zigzag (sint32/sint64), since
-   * the wire does not say which; `decoded` holds the plain unsigned reading.
+   * The decoded value once known: the walk sets it for packed fields and
+   * bytes kept raw, and the nested fields of messages and groups (an array,
+   * wrapped on first use); fieldDecoded fills it on first use. Read values
+   * with fieldDecoded, not here.
    */
-  readonly zigzag: number | bigint | undefined;
-  /** Schemaless I32/I64 fields only: the value read as float/double (`decoded` holds the unsigned integer). */
-  readonly float: number | undefined;
-  /** Part of a oneof: its name. */
-  readonly oneof: string | undefined;
-  /** An element of a map field: the map's entry is this field's message (key = 1, value = 2). */
-  readonly mapEntry: boolean;
+  cache: FieldValue | readonly FieldNode[] | undefined;
+}
+
+/**
+ * A field node (every node is made here, so all share one shape). Positions
+ * are absolute; `cache` is the value (or a message's fields) when the walk
+ * already has it, else undefined.
+ */
+export function newFieldNode(
+  number: number,
+  wireType: WireType,
+  start: number,
+  tagEnd: number,
+  valueStart: number,
+  valueEnd: number,
+  end: number,
+  facts: FieldFacts,
+  bytes: Uint8Array,
+  base: number,
+  cache: FieldValue | readonly FieldNode[] | undefined,
+): FieldNode {
+  // One object literal: every node gets the same hidden class, and allocation is one step.
+  return { number, wireType, start, tagEnd, valueStart, valueEnd, end, facts, bytes, base, cache };
+}
+
+/**
+ * The `count` fields of a message as one exactly sized array, from the walk's
+ * first four in locals (`n0`..`n3`) and `more` (all of them, once past four).
+ * Walks collect fields this way because growing an empty array on its first
+ * push costs more than the node, and most messages have a few fields.
+ */
+export function fieldArray(
+  count: number,
+  n0: FieldNode,
+  n1: FieldNode,
+  n2: FieldNode,
+  n3: FieldNode,
+  more: FieldNode[] | undefined,
+): FieldNode[] {
+  switch (count) {
+    case 0:
+      return [];
+    case 1:
+      return [n0];
+    case 2:
+      return [n0, n1];
+    case 3:
+      return [n0, n1, n2];
+    case 4:
+      return [n0, n1, n2, n3];
+    default:
+      return more ?? [];
+  }
+}
+
+/** Facts with one property order (so reads of them stay monomorphic); unset parts are undefined, false or 0. */
+export function newFieldFacts(p: {
+  readonly type: string;
+  readonly decode: number;
+  readonly name?: string;
+  readonly jsonName?: string;
+  readonly oneof?: string | undefined;
+  readonly mapEntry?: boolean;
+  readonly reading?: Reading;
+  readonly enumValues?: Readonly<Record<number, string>> | undefined;
+  readonly guessed?: number;
+}): FieldFacts {
+  return Object.freeze({
+    name: p.name,
+    jsonName: p.jsonName,
+    type: p.type,
+    oneof: p.oneof,
+    mapEntry: p.mapEntry ?? false,
+    reading: p.reading,
+    decode: p.decode,
+    enumValues: p.enumValues,
+    guessed: p.guessed ?? 0,
+  });
 }
 
 /** The whole field: [start, end). */

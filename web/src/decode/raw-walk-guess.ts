@@ -115,6 +115,21 @@ export function isPackedVarints(bytes: Uint8Array, start: number, end: number, r
   return true;
 }
 
+/**
+ * The packed readings bytes[start, end) (not empty) allows, as READ_* bits: a
+ * whole run of varints (for fewer than ten bytes, the last byte ends one), a
+ * multiple of 4 bytes, a multiple of 8 bytes.
+ */
+export function packedReadings(bytes: Uint8Array, start: number, end: number): number {
+  const n = end - start;
+  let mask = 0;
+  if (n < 10 ? ((bytes[end - 1] ?? 0) & 0x80) === 0 : isPackedVarints(bytes, start, end))
+    mask |= READ_PACKED_VARINT;
+  if ((n & 3) === 0) mask |= READ_PACKED_FIXED32;
+  if ((n & 7) === 0) mask |= READ_PACKED_FIXED64;
+  return mask;
+}
+
 /** True when no message starts with byte `b`: field number 0, wire type 6 or 7, or an end-group tag (a cheap pre-check for scanMessage). */
 export function firstTagFails(b: number): boolean {
   const wt = b & 7;
@@ -210,6 +225,60 @@ export function scanMessage(
     }
   }
   return open !== 0 ? SCAN_FAIL : containers ? SCAN_CONTAINERS : SCAN_FLAT;
+}
+
+/**
+ * scanMessage for bytes that are all below 0x80 (printable ASCII text), where
+ * every tag, varint and length is one byte: the same answer, or -1 when it
+ * cannot tell (groups nested more than 7 deep; then ask scanMessage). Small
+ * enough for the JIT to inline, which matters: most short text is scanned.
+ */
+export function scanAscii(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  groupBudget: number,
+): number {
+  let pos = start;
+  let groups = 0; // open group numbers (below 16 in one byte), four bits each, innermost lowest
+  let open = 0;
+  let containers = false;
+  while (pos < end) {
+    const tag = bytes[pos++] ?? 0;
+    const number = tag >>> 3;
+    if (number === 0) return SCAN_FAIL;
+    switch (tag & 7) {
+      case WIRE_VARINT:
+        pos++;
+        break;
+      case WIRE_I64:
+        pos += 8;
+        break;
+      case WIRE_I32:
+        pos += 4;
+        break;
+      case WIRE_LEN:
+        pos += 1 + (bytes[pos] ?? 0);
+        containers = true;
+        break;
+      case WIRE_SGROUP:
+        if (open >= groupBudget) return SCAN_FAIL;
+        if (open === 7) return -1;
+        groups = (groups << 4) | number;
+        open++;
+        containers = true;
+        break;
+      case WIRE_EGROUP:
+        if (open === 0 || (groups & 15) !== number) return SCAN_FAIL;
+        groups >>>= 4;
+        open--;
+        break;
+      default:
+        return SCAN_FAIL;
+    }
+  }
+  // A value that ran past the end leaves pos beyond it.
+  return pos !== end || open !== 0 ? SCAN_FAIL : containers ? SCAN_CONTAINERS : SCAN_FLAT;
 }
 
 /** Bits for sets of readings, in the order alternatives are listed. */

@@ -1,83 +1,60 @@
-import type { FieldNode, FieldValue, Reading } from "./proto-tree.js";
-import { readAscii } from "./schema-walk-values.js";
-import { decodeUtf8 } from "./utf8.js";
-import { WIRE_I32, WIRE_I64, WIRE_LEN, WIRE_SGROUP, WIRE_VARINT, readFixed32 } from "./wire.js";
+import { VALUE_UINT } from "./field-decode.js";
+import { newFieldFacts, newFieldNode, type FieldFacts, type FieldNode } from "./proto-tree.js";
+import { READ_MESSAGE, READ_STRING } from "./raw-walk-guess.js";
+import { K_BYTES, K_STRING } from "./schema-walk-info.js";
+import { WIRE_I32, WIRE_I64, WIRE_LEN, WIRE_SGROUP, WIRE_VARINT } from "./wire.js";
 
 /**
- * Builders for the field nodes of a schemaless walk. Integers are exact: a
- * number below 2^53, a bigint from there on. Node types name what the wire
- * says: "varint", "fixed32", "fixed64", "group", or the chosen reading of a LEN
- * field ("message", "string", "bytes", "packed-varint", ...).
+ * Builders for the field nodes of a schemaless walk. Node types name what the
+ * wire says: "varint", "fixed32", "fixed64", "group", or the chosen reading of
+ * a LEN field ("message", "string", "bytes"). Scalars, strings and bytes are
+ * decoded on first use (field-decode.ts); only nested fields are kept here.
  */
 
-const TWO_32 = 0x100000000;
+const VARINT_FACTS = newFieldFacts({ type: "varint", decode: VALUE_UINT });
+const FIXED32_FACTS = newFieldFacts({ type: "fixed32", decode: VALUE_UINT });
+const FIXED64_FACTS = newFieldFacts({ type: "fixed64", decode: VALUE_UINT });
+const GROUP_FACTS = newFieldFacts({ type: "group", decode: VALUE_UINT });
 
-/** Shared values for the small integers that make up most varints (no allocation per field). */
-const SMALL_INTS: readonly FieldValue[] = Array.from({ length: 256 }, (_, k) =>
-  Object.freeze({ kind: "int" as const, value: k }),
-);
-
-/** Scratch for 64-bit reads: one bigint allocation instead of three, and float bits. */
-const scratch = new DataView(new ArrayBuffer(8));
-
-/** The unsigned 64-bit integer with halves hi:lo: a number below 2^53, else a bigint. */
-export function uint64(lo: number, hi: number): number | bigint {
-  if (hi < 0x200000) return hi * TWO_32 + lo;
-  scratch.setUint32(0, lo, true);
-  scratch.setUint32(4, hi, true);
-  return scratch.getBigUint64(0, true);
+/** LEN facts for a reading and the READ_MESSAGE / READ_STRING bits of its alternatives. */
+function lenFacts(reading: "message" | "string" | "bytes", guessed: number): FieldFacts {
+  return newFieldFacts({
+    type: reading,
+    decode: reading === "string" ? K_STRING : K_BYTES,
+    reading,
+    guessed,
+  });
 }
 
-/** The zigzag reading (sint64) of hi:lo: a number when safe, else a bigint. */
-export function zigzag64(lo: number, hi: number): number | bigint {
-  if (hi === 0) return (lo >>> 1) ^ -(lo & 1);
-  if (hi < 0x200000) {
-    const u = hi * TWO_32 + lo;
-    return (lo & 1) === 0 ? u / 2 : -(u + 1) / 2;
-  }
-  const u = uint64(lo, hi) as bigint;
-  const z = (u >> 1n) ^ -(u & 1n);
-  return z >= -9007199254740991n && z <= 9007199254740991n ? Number(z) : z;
-}
-
-/** An int FieldValue for hi:lo (unsigned). */
-export function intValue(lo: number, hi: number): FieldValue {
-  if (hi === 0 && lo < 256) return SMALL_INTS[lo] as FieldValue;
-  return { kind: "int", value: uint64(lo, hi) };
-}
+/** A LEN field read as a message (its bytes are not text). */
+export const MESSAGE_FACTS = lenFacts("message", 0);
+/** A LEN field read as a message whose bytes are also text. */
+export const MESSAGE_TEXT_FACTS = lenFacts("message", READ_MESSAGE | READ_STRING);
+/** Text (that is not also one message). */
+export const STRING_FACTS = lenFacts("string", READ_STRING);
+/** Text that is also one (flat) message. */
+export const STRING_MESSAGE_FACTS = lenFacts("string", READ_STRING | READ_MESSAGE);
+/** Bytes (neither text nor a message). */
+export const BYTES_FACTS = lenFacts("bytes", 0);
+/** Bytes that would be a message but are nested too deep to read as one. */
+export const BYTES_DEEP_FACTS = lenFacts("bytes", READ_MESSAGE);
 
 /**
- * A VARINT field (or packed element: then `tag` is empty at the value's start)
- * whose value is hi:lo; absolute positions are index + base.
+ * A VARINT field (or packed element: then `tag` is empty at the value's
+ * start) in bytes[start, end); absolute positions are index + base.
  */
 export function varintNode(
+  bytes: Uint8Array,
   number: number,
   start: number,
   tagEnd: number,
   end: number,
-  lo: number,
-  hi: number,
   base: number,
 ): FieldNode {
-  return {
-    number,
-    name: undefined,
-    jsonName: undefined,
-    wireType: WIRE_VARINT,
-    type: "varint",
-    start: start + base,
-    tagEnd: tagEnd + base,
-    valueStart: tagEnd + base,
-    valueEnd: end + base,
-    end: end + base,
-    decoded: intValue(lo, hi),
-    reading: undefined,
-    alternatives: undefined,
-    zigzag: zigzag64(lo, hi),
-    float: undefined,
-    oneof: undefined,
-    mapEntry: false,
-  };
+  const s = start + base;
+  const t = tagEnd + base;
+  const e = end + base;
+  return newFieldNode(number, WIRE_VARINT, s, t, t, e, e, VARINT_FACTS, bytes, base, undefined);
 }
 
 /** An I32 or I64 field (or packed element) whose value starts at `tagEnd` in `bytes`. */
@@ -90,64 +67,42 @@ export function fixedNode(
   base: number,
 ): FieldNode {
   const wide = wireType === WIRE_I64;
-  const end = tagEnd + (wide ? 8 : 4);
-  const lo = readFixed32(bytes, tagEnd);
-  const hi = wide ? readFixed32(bytes, tagEnd + 4) : 0;
-  scratch.setUint32(0, lo, true);
-  scratch.setUint32(4, hi, true);
-  const float = wide ? scratch.getFloat64(0, true) : scratch.getFloat32(0, true);
-  return {
-    number,
-    name: undefined,
-    jsonName: undefined,
-    wireType,
-    type: wide ? "fixed64" : "fixed32",
-    start: start + base,
-    tagEnd: tagEnd + base,
-    valueStart: tagEnd + base,
-    valueEnd: end + base,
-    end: end + base,
-    decoded: intValue(lo, hi),
-    reading: undefined,
-    alternatives: undefined,
-    zigzag: undefined,
-    float,
-    oneof: undefined,
-    mapEntry: false,
-  };
+  const s = start + base;
+  const t = tagEnd + base;
+  const e = t + (wide ? 8 : 4);
+  const facts = wide ? FIXED64_FACTS : FIXED32_FACTS;
+  return newFieldNode(number, wireType, s, t, t, e, e, facts, bytes, base, undefined);
 }
 
-/** A LEN field: tag [start, tagEnd), length [tagEnd, valueStart), value [valueStart, end). */
+/**
+ * A LEN field: tag [start, tagEnd), length [tagEnd, valueStart), value
+ * [valueStart, end); `facts` one of the LEN facts above (its reading), and
+ * `fields` when it was read as a message.
+ */
 export function lenNode(
+  bytes: Uint8Array,
   number: number,
   start: number,
   tagEnd: number,
   valueStart: number,
   end: number,
   base: number,
-  decoded: FieldValue,
-  reading: Reading,
-  alternatives: readonly Reading[],
+  facts: FieldFacts,
+  fields: readonly FieldNode[] | undefined,
 ): FieldNode {
-  return {
+  return newFieldNode(
     number,
-    name: undefined,
-    jsonName: undefined,
-    wireType: WIRE_LEN,
-    type: reading,
-    start: start + base,
-    tagEnd: tagEnd + base,
-    valueStart: valueStart + base,
-    valueEnd: end + base,
-    end: end + base,
-    decoded,
-    reading,
-    alternatives,
-    zigzag: undefined,
-    float: undefined,
-    oneof: undefined,
-    mapEntry: false,
-  };
+    WIRE_LEN,
+    start + base,
+    tagEnd + base,
+    valueStart + base,
+    end + base,
+    end + base,
+    facts,
+    bytes,
+    base,
+    fields,
+  );
 }
 
 /**
@@ -155,6 +110,7 @@ export function lenNode(
  * EGROUP tag [valueEnd, end) (valueEnd = end when it has none).
  */
 export function groupNode(
+  bytes: Uint8Array,
   number: number,
   start: number,
   tagEnd: number,
@@ -163,42 +119,17 @@ export function groupNode(
   base: number,
   fields: readonly FieldNode[],
 ): FieldNode {
-  return {
+  return newFieldNode(
     number,
-    name: undefined,
-    jsonName: undefined,
-    wireType: WIRE_SGROUP,
-    type: "group",
-    start: start + base,
-    tagEnd: tagEnd + base,
-    valueStart: tagEnd + base,
-    valueEnd: valueEnd + base,
-    end: end + base,
-    decoded: { kind: "message", fields },
-    reading: undefined,
-    alternatives: undefined,
-    zigzag: undefined,
-    float: undefined,
-    oneof: undefined,
-    mapEntry: false,
-  };
-}
-
-/**
- * A string FieldValue for valid UTF-8 bytes[start, end); `ascii` says every
- * byte is below 0x80 (then char codes are bytes: eight at a time, as protobufjs does).
- */
-export function stringValue(
-  bytes: Uint8Array,
-  start: number,
-  end: number,
-  ascii: boolean,
-): FieldValue {
-  if (!ascii) {
-    const utf8 = decodeUtf8(bytes, start, end);
-    return utf8.ok
-      ? { kind: "string", value: utf8.text }
-      : { kind: "raw", value: bytes.subarray(start, end) };
-  }
-  return { kind: "string", value: readAscii(bytes, start, end) };
+    WIRE_SGROUP,
+    start + base,
+    tagEnd + base,
+    tagEnd + base,
+    valueEnd + base,
+    end + base,
+    GROUP_FACTS,
+    bytes,
+    base,
+    fields,
+  );
 }

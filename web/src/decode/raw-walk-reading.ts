@@ -51,7 +51,7 @@ function packedVarints(bytes: Uint8Array, base: number, fieldNumber: number): Fi
   while (pos < bytes.length) {
     readVarint(bytes, pos, bytes.length, v);
     if (v.next < 0) return { kind: "raw", value: bytes };
-    elements.push(varintNode(fieldNumber, pos, pos, v.next, v.lo, v.hi, base));
+    elements.push(varintNode(bytes, fieldNumber, pos, pos, v.next, base));
     pos = v.next;
   }
   return { kind: "packed", elements };

@@ -14,6 +14,8 @@ export interface Walk {
   nested: boolean;
   /** Where the EGROUP tag that ended the last group starts; -1 when it ended without one. */
   endTagStart: number;
+  /** Where the last parseFields stopped (see there). */
+  next: number;
 }
 
 /** A fresh walk over `bytes` (absolute offset of bytes[0] = `base`). */
@@ -27,6 +29,7 @@ export function newWalk(bytes: Uint8Array, base: number, maxDepth: number): Walk
     failed: false,
     nested: false,
     endTagStart: -1,
+    next: 0,
   };
 }
 

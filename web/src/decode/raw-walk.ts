@@ -1,4 +1,4 @@
-import type { DecodedMessage, FieldNode, MessageSource } from "./proto-tree.js";
+import type { DecodedMessage, MessageSource } from "./proto-tree.js";
 import { parseFields } from "./raw-walk-fields.js";
 import { newWalk } from "./raw-walk-state.js";
 import { MAX_DEPTH, MAX_DEPTH_CEILING } from "./schema-walk.js";
@@ -7,9 +7,9 @@ import { MAX_DEPTH, MAX_DEPTH_CEILING } from "./schema-walk.js";
  * The schemaless protobuf walk, like `protoc --decode_raw` but with a span for
  * every tag, length and value, and without ever throwing or losing a byte.
  *
- * How a LEN field is read (the other plausible readings go to `alternatives`,
- * in the order message, string, packed-varint, packed-fixed32, packed-fixed64,
- * bytes):
+ * How a LEN field is read (facts.reading; the other plausible readings are
+ * listed by fieldAlternatives, in the order message, string, packed-varint,
+ * packed-fixed32, packed-fixed64, bytes):
  * - empty: "bytes" (alternatives string, message);
  * - "message" when the bytes parse as exactly one message (field numbers
  *   1..2^29-1, wire types 0..5, lengths inside, groups matched) and either are
@@ -37,7 +37,9 @@ import { MAX_DEPTH, MAX_DEPTH_CEILING } from "./schema-walk.js";
  * is linear in the bytes times the nesting depth. A value longer than 64 bytes
  * is first scanned (tags only, no nodes) and read only when it is one message,
  * so a wrong guess on a large value costs one scan; issue texts are only built
- * for issues that are kept.
+ * for issues that are kept. Nodes keep spans and nested fields only: integers,
+ * strings, bytes, the zigzag and float readings and the packed alternatives are
+ * read from the bytes when asked for (field-decode.ts).
  */
 
 /** Options of walkRaw. */
@@ -52,18 +54,11 @@ const STREAM: MessageSource = Object.freeze({ kind: "stream" });
  * Walks `bytes` as a protobuf message without a schema; `base` is the absolute
  * offset of bytes[0], so every span is index + base.
  */
-export function walkRaw(
-  bytes: Uint8Array,
-  base: number,
-  options: RawWalkOptions = {},
-): DecodedMessage {
-  const asked = Math.floor(options.maxDepth ?? MAX_DEPTH);
-  const maxDepth = Number.isNaN(asked)
-    ? MAX_DEPTH
-    : Math.max(0, Math.min(asked, MAX_DEPTH_CEILING));
+export function walkRaw(bytes: Uint8Array, base: number, options?: RawWalkOptions): DecodedMessage {
+  const asked = options?.maxDepth;
+  const maxDepth = asked === undefined ? MAX_DEPTH : clampDepth(asked);
   const w = newWalk(bytes, base, maxDepth);
-  const fields: FieldNode[] = [];
-  parseFields(w, 0, bytes.length, 0, 0, fields);
+  const fields = parseFields(w, 0, bytes.length, 0, 0);
   return {
     typeName: undefined,
     span: [base, base + bytes.length],
@@ -71,4 +66,10 @@ export function walkRaw(
     issues: w.issues,
     source: STREAM,
   };
+}
+
+/** maxDepth as asked, floored and clamped to 0..MAX_DEPTH_CEILING (NaN: MAX_DEPTH). */
+function clampDepth(asked: number): number {
+  const d = Math.floor(asked);
+  return Number.isNaN(d) ? MAX_DEPTH : Math.max(0, Math.min(d, MAX_DEPTH_CEILING));
 }

@@ -1,5 +1,6 @@
 import { framePayload, frameSpan, frameHead, frameChunks, type FrameInfo } from "./frame.js";
 import { toBase64 } from "./base64.js";
+import { fieldAlternatives, fieldDecoded } from "./field-decode.js";
 import { bytesToHex } from "./hex.js";
 import type { Issue } from "./issue.js";
 import type { DecodedMessage, FieldNode, FieldValue } from "./proto-tree.js";
@@ -111,17 +112,18 @@ function infoJson(info: FrameInfo): Json {
 export function fieldsJson(fields: readonly FieldNode[]): Json[] {
   return fields.map((f) => {
     const out: { [key: string]: Json } = { number: f.number };
-    if (f.name !== undefined) out["name"] = f.name;
+    if (f.facts.name !== undefined) out["name"] = f.facts.name;
     out["wireType"] = f.wireType;
-    out["type"] = f.type;
+    out["type"] = f.facts.type;
     out["span"] = [f.start, f.end];
     out["tag"] = [f.start, f.tagEnd];
     if (f.valueStart > f.tagEnd) out["length"] = [f.tagEnd, f.valueStart];
     out["value"] = [f.valueStart, f.valueEnd];
-    if (f.reading !== undefined) out["reading"] = f.reading;
-    if (f.alternatives !== undefined && f.alternatives.length > 0)
-      out["alternatives"] = [...f.alternatives];
-    Object.assign(out, valueJson(f.decoded));
+    if (f.facts.reading !== undefined) out["reading"] = f.facts.reading;
+    const alternatives = fieldAlternatives(f);
+    if (alternatives !== undefined && alternatives.length > 0)
+      out["alternatives"] = [...alternatives];
+    Object.assign(out, valueJson(fieldDecoded(f)));
     return out;
   });
 }
@@ -160,7 +162,7 @@ function rawFieldsJson(fields: readonly FieldNode[]): Json {
   const byNumber = new Map<number, Json[]>();
   for (const f of fields) {
     const list = byNumber.get(f.number) ?? [];
-    list.push(rawValueJson(f.decoded));
+    list.push(rawValueJson(fieldDecoded(f)));
     byNumber.set(f.number, list);
   }
   const out: { [key: string]: Json } = {};
@@ -187,6 +189,6 @@ function rawValueJson(v: FieldValue): Json {
     case "message":
       return rawFieldsJson(v.fields);
     case "packed":
-      return v.elements.map((e) => rawValueJson(e.decoded));
+      return v.elements.map((e) => rawValueJson(fieldDecoded(e)));
   }
 }

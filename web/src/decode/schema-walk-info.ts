@@ -1,4 +1,5 @@
 import type { Enum, Field, MapField, NamespaceBase, ReflectionObject, Type } from "protobufjs";
+import { newFieldFacts, type FieldFacts } from "./proto-tree.js";
 import { WIRE_I32, WIRE_I64, WIRE_LEN, WIRE_SGROUP, WIRE_VARINT, type WireType } from "./wire.js";
 
 /**
@@ -75,6 +76,10 @@ export interface FieldInfo {
   readonly entry: TypeInfo | undefined;
   /** The nested type's info, filled on first use (recursive types stay lazy). */
   child: TypeInfo | undefined;
+  /** What the field's nodes share (names, type, how to decode). */
+  readonly facts: FieldFacts;
+  /** The same for the elements of a packed field (no oneof, not a map entry). */
+  readonly elementFacts: FieldFacts;
 }
 
 /** A schema type's fields by number, in declaration order, and its full name. */
@@ -156,10 +161,17 @@ function isEnum(obj: ReflectionObject | null): obj is Enum {
   return obj !== null && "valuesById" in obj;
 }
 
-type FieldProps = Omit<FieldInfo, "child">;
+type FieldProps = Omit<FieldInfo, "child" | "facts" | "elementFacts">;
 
 /** Builds a FieldInfo with one property order, so the walk's property reads stay monomorphic. */
 function makeField(p: FieldProps): FieldInfo {
+  const facts = {
+    name: p.name,
+    jsonName: p.jsonName,
+    type: p.typeName,
+    decode: p.kind,
+    enumValues: p.enumValues,
+  };
   return {
     number: p.number,
     name: p.name,
@@ -177,6 +189,8 @@ function makeField(p: FieldProps): FieldInfo {
     messageType: p.messageType,
     entry: p.entry,
     child: p.entry,
+    facts: newFieldFacts({ ...facts, oneof: p.oneof, mapEntry: p.kind === K_MAP }),
+    elementFacts: newFieldFacts(facts),
   };
 }
 

@@ -1,9 +1,28 @@
 import { makeIssue, type Issue, type IssueCode } from "./issue.js";
-import type { FieldNode, FieldValue } from "./proto-tree.js";
-import { K_MAP, type FieldInfo } from "./schema-walk-info.js";
+import { VALUE_UNKNOWN } from "./field-decode.js";
+import { newFieldFacts, newFieldNode, type FieldNode, type FieldValue } from "./proto-tree.js";
+import type { FieldInfo } from "./schema-walk-info.js";
 import { badTagText, varintProblem } from "./schema-walk-skip.js";
 import { view } from "./schema-walk-values.js";
 import { newVarint, readVarint, READ_TRUNCATED, WIRE_I32, type WireType } from "./wire.js";
+
+/** The facts of a field the schema lacks (or whose wire type does not match it). */
+const UNKNOWN_FACTS = newFieldFacts({ type: "unknown", decode: VALUE_UNKNOWN });
+
+/** Placeholder for the unused first-four-fields slots of a walk (see fieldArray). */
+export const NO_NODE = newFieldNode(
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  UNKNOWN_FACTS,
+  new Uint8Array(0),
+  0,
+  undefined,
+);
 
 /** How a walk of fields ended. */
 export const ENDED = 0; // at the matching end-group tag
@@ -31,7 +50,11 @@ export abstract class WalkState {
     protected readonly maxDepth: number,
   ) {}
 
-  /** Builds a field node (one object shape for every node, packed elements included). */
+  /**
+   * Builds a field node (one object shape for every node, packed elements
+   * included); `decoded` is the value when the walk has it (nested fields, raw
+   * bytes), else undefined: fieldDecoded reads it from the bytes on first use.
+   */
   protected node(
     f: FieldInfo | undefined,
     num: number,
@@ -41,59 +64,42 @@ export abstract class WalkState {
     valueStart: number,
     valueEnd: number,
     end: number,
-    decoded: FieldValue,
+    decoded: FieldValue | readonly FieldNode[] | undefined,
   ): FieldNode {
     const b = this.base;
-    return {
-      number: num,
-      name: f === undefined ? undefined : f.name,
-      jsonName: f === undefined ? undefined : f.jsonName,
-      wireType: wt,
-      type: f === undefined ? "unknown" : f.typeName,
-      start: b + at,
-      tagEnd: b + tagEnd,
-      valueStart: b + valueStart,
-      valueEnd: b + valueEnd,
-      end: b + end,
+    return newFieldNode(
+      num,
+      wt,
+      b + at,
+      b + tagEnd,
+      b + valueStart,
+      b + valueEnd,
+      b + end,
+      f === undefined ? UNKNOWN_FACTS : f.facts,
+      this.bytes,
+      b,
       decoded,
-      reading: undefined,
-      alternatives: undefined,
-      zigzag: undefined,
-      float: undefined,
-      oneof: f === undefined ? undefined : f.oneof,
-      mapEntry: f !== undefined && f.kind === K_MAP,
-    };
+    );
   }
 
   /** A packed element: no tag (empty at its start), no length; its span is its value. */
-  protected element(
-    f: FieldInfo,
-    wt: WireType,
-    s: number,
-    e: number,
-    decoded: FieldValue,
-  ): FieldNode {
+  protected element(f: FieldInfo, wt: WireType, s: number, e: number): FieldNode {
     const start = this.base + s;
     const end = this.base + e;
-    return {
-      number: f.number,
-      name: f.name,
-      jsonName: f.jsonName,
-      wireType: wt,
-      type: f.typeName,
+    const facts = f.elementFacts;
+    return newFieldNode(
+      f.number,
+      wt,
       start,
-      tagEnd: start,
-      valueStart: start,
-      valueEnd: end,
+      start,
+      start,
       end,
-      decoded,
-      reading: undefined,
-      alternatives: undefined,
-      zigzag: undefined,
-      float: undefined,
-      oneof: undefined,
-      mapEntry: false,
-    };
+      end,
+      facts,
+      this.bytes,
+      this.base,
+      undefined,
+    );
   }
 
   /** Reads a varint into this.v; returns the position after it or a READ_* failure. */
@@ -132,39 +138,33 @@ export abstract class WalkState {
 
   protected fatal(num: number, code: number, at: number, p: number, end: number): undefined {
     const c = code === READ_TRUNCATED ? "TRUNCATED_VARINT" : "MALFORMED_VARINT";
-    this.stop([], c, `field ${num}: varint at ${this.base + p} is ${varintProblem(c)}`, at, end);
+    this.stop(c, `field ${num}: varint at ${this.base + p} is ${varintProblem(c)}`, at, end);
     return undefined;
   }
 
   protected truncatedFixed(num: number, wt: number, at: number, p: number, end: number): undefined {
     const width = wt === WIRE_I32 ? 4 : 8;
     const text = `field ${num}: ${width}-byte value at ${this.base + p} runs past the end (${Math.max(0, end - p)} bytes left)`;
-    this.stop([], "TRUNCATED_FIXED", text, at, end);
+    this.stop("TRUNCATED_FIXED", text, at, end);
     return undefined;
   }
 
   /** A tag that cannot be read: a fatal issue over the rest of the region. */
-  protected badTag(out: FieldNode[], code: IssueCode, at: number, end: number): FieldNode[] {
-    return this.stop(out, code, badTagText(code, this.base + at), at, end);
+  protected badTag(code: IssueCode, at: number, end: number): void {
+    this.stop(code, badTagText(code, this.base + at), at, end);
   }
 
   /** Records a fatal issue over [at, end) and ends the walk of this region. */
-  protected stop(
-    out: FieldNode[],
-    code: IssueCode,
-    text: string,
-    at: number,
-    end: number,
-  ): FieldNode[] {
+  protected stop(code: IssueCode, text: string, at: number, end: number): void {
     this.issue(code, text, at, end, true);
-    return this.stopped(out, end);
+    this.stopped(end);
   }
 
-  protected stopped(out: FieldNode[], end: number): FieldNode[] {
+  /** Ends the walk of this region at a fatal issue (whose span covers the rest of it). */
+  protected stopped(end: number): void {
     this.contentEnd = end;
     this.next = end;
     this.status = STOPPED;
-    return out;
   }
 
   protected issue(code: IssueCode, text: string, start: number, end: number, fatal: boolean): void {

@@ -3,6 +3,7 @@ import {
   K_BOOL,
   K_DOUBLE,
   K_ENUM,
+  K_FIXED32,
   K_FLOAT,
   K_INT32,
   K_INT64,
@@ -11,10 +12,9 @@ import {
   K_SINT32,
   K_SINT64,
   K_UINT32,
-  type FieldInfo,
 } from "./schema-walk-info.js";
 import { decodeUtf8 } from "./utf8.js";
-import { readDouble, readFixed32, readFloat, WIRE_I32 } from "./wire.js";
+import { readDouble, readFixed32, readFloat } from "./wire.js";
 
 /**
  * Scalar conversions for the schema walk: field values by kind, 64-bit halves to exact bigints
@@ -78,26 +78,6 @@ export function readUtf8(bytes: Uint8Array, start: number, end: number): string 
   return out + asciiTail(bytes, i, end - i);
 }
 
-/** bytes[start, end) as a string of char codes, for bytes known to be ASCII: eight at a time, then the tail in one call. */
-export function readAscii(bytes: Uint8Array, start: number, end: number): string {
-  if (end - start < 8) return asciiTail(bytes, start, end - start);
-  let out = "";
-  let i = start;
-  for (; i + 7 < end; i += 8) {
-    out += String.fromCharCode(
-      bytes[i] ?? 0,
-      bytes[i + 1] ?? 0,
-      bytes[i + 2] ?? 0,
-      bytes[i + 3] ?? 0,
-      bytes[i + 4] ?? 0,
-      bytes[i + 5] ?? 0,
-      bytes[i + 6] ?? 0,
-      bytes[i + 7] ?? 0,
-    );
-  }
-  return out + asciiTail(bytes, i, end - i);
-}
-
 /** The 0 to 7 ASCII bytes at i as a string, in one call. */
 function asciiTail(b: Uint8Array, i: number, n: number): string {
   if (n === 0) return "";
@@ -135,9 +115,14 @@ export function view(bytes: Uint8Array, start: number, end: number): Uint8Array 
   return new Uint8Array(bytes.buffer, bytes.byteOffset + start, end - start);
 }
 
-/** The value of a varint-encoded field of kind f.kind. */
-export function varintValue(f: FieldInfo, lo: number, hi: number): FieldValue {
-  switch (f.kind) {
+/** The value of a varint-encoded field of schema kind `kind` (K_*); `enumValues` names an enum's numbers. */
+export function varintValue(
+  kind: number,
+  enumValues: Readonly<Record<number, string>> | undefined,
+  lo: number,
+  hi: number,
+): FieldValue {
+  switch (kind) {
     case K_INT32:
       return { kind: "int", value: lo | 0 };
     case K_UINT32:
@@ -152,16 +137,16 @@ export function varintValue(f: FieldInfo, lo: number, hi: number): FieldValue {
       return { kind: "bool", value: (lo | hi) !== 0 };
     case K_ENUM: {
       const n = lo | 0;
-      return { kind: "enum", value: n, name: f.enumValues?.[n] };
+      return { kind: "enum", value: n, name: enumValues?.[n] };
     }
     default:
       return { kind: "int", value: toUint64(lo, hi) };
   }
 }
 
-/** The value of a fixed-width field of kind f.kind at p (bounds checked by the caller). */
-export function fixedValue(f: FieldInfo, bytes: Uint8Array, p: number): FieldValue {
-  switch (f.kind) {
+/** The value of a fixed-width field of schema kind `kind` (K_*) at p (bounds checked by the caller). */
+export function fixedValue(kind: number, bytes: Uint8Array, p: number): FieldValue {
+  switch (kind) {
     case K_FLOAT:
       return { kind: "float", value: readFloat(bytes, p) };
     case K_DOUBLE:
@@ -171,7 +156,7 @@ export function fixedValue(f: FieldInfo, bytes: Uint8Array, p: number): FieldVal
     case K_SFIXED64:
       return { kind: "int", value: toInt64(readFixed32(bytes, p), readFixed32(bytes, p + 4)) };
     default:
-      return f.wire === WIRE_I32
+      return kind === K_FIXED32
         ? { kind: "int", value: readFixed32(bytes, p) }
         : { kind: "int", value: toUint64(readFixed32(bytes, p), readFixed32(bytes, p + 4)) };
   }

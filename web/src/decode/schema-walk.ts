@@ -1,5 +1,11 @@
 import type { Type } from "protobufjs";
-import type { DecodedMessage, FieldNode, FieldValue, MessageSource } from "./proto-tree.js";
+import {
+  fieldArray,
+  type DecodedMessage,
+  type FieldNode,
+  type FieldValue,
+  type MessageSource,
+} from "./proto-tree.js";
 import {
   childInfo,
   getTypeInfo,
@@ -10,11 +16,12 @@ import {
   type TypeInfo,
 } from "./schema-walk-info.js";
 import { badTagText, skipGroup, tagProblem, varintProblem } from "./schema-walk-skip.js";
-import { ENDED, EXHAUSTED, STOPPED, WalkState } from "./schema-walk-state.js";
-import { fixedValue, readUtf8, toUint64, varintValue, view } from "./schema-walk-values.js";
+import { ENDED, EXHAUSTED, NO_NODE, STOPPED, WalkState } from "./schema-walk-state.js";
+import { view } from "./schema-walk-values.js";
+import { firstBadUtf8 } from "./utf8.js";
 import {
-  readFixed32,
   readVarint,
+  skipVarint,
   READ_TRUNCATED,
   WIRE_EGROUP,
   WIRE_I32,
@@ -76,9 +83,17 @@ class Walker extends WalkState {
     depth: number,
     group: number,
   ): FieldNode[] {
-    const out: FieldNode[] = [];
+    // The first four fields are held in locals, so the array is made at its size (see fieldArray).
+    let count = 0;
+    let n0 = NO_NODE;
+    let n1 = NO_NODE;
+    let n2 = NO_NODE;
+    let n3 = NO_NODE;
+    let more: FieldNode[] | undefined;
     const bytes = this.bytes;
     const v = this.v;
+    // Cleared where the walk ends before `end` (this.status and this.next are set there).
+    let exhausted = true;
     let p = start;
     while (p < end) {
       const at = p;
@@ -86,24 +101,33 @@ class Walker extends WalkState {
       if (tag < 0x80) p++;
       else {
         const bad = tagProblem(readVarint(bytes, p, end, v));
-        if (bad !== undefined) return this.badTag(out, bad, at, end);
+        if (bad !== undefined) {
+          this.badTag(bad, at, end);
+          exhausted = false;
+          break;
+        }
         tag = v.lo;
         p = v.next;
       }
       const wt = tag & 7;
       const num = tag >>> 3;
-      if (num === 0) return this.badTag(out, "FIELD_NUMBER_ZERO", at, end);
-      if (wt > 5) return this.badTag(out, "INVALID_WIRE_TYPE", at, end);
+      if (num === 0 || wt > 5) {
+        this.badTag(num === 0 ? "FIELD_NUMBER_ZERO" : "INVALID_WIRE_TYPE", at, end);
+        exhausted = false;
+        break;
+      }
       if (wt === WIRE_EGROUP) {
+        exhausted = false;
         if (num === group) {
           this.contentEnd = at;
           this.next = p;
           this.status = ENDED;
-          return out;
+          break;
         }
         const inside = group === 0 ? "outside any group" : `inside group ${group}`;
         const text = `end-group tag of field ${num} at ${this.base + at} ${inside}`;
-        return this.stop(out, "END_GROUP_MISMATCH", text, at, end);
+        this.stop("END_GROUP_MISMATCH", text, at, end);
+        break;
       }
       const f =
         info === undefined
@@ -121,15 +145,31 @@ class Walker extends WalkState {
         }
         node = this.unknown(num, wt as WireType, at, p, end, depth);
       }
-      if (node === undefined) return this.stopped(out, end);
-      out.push(node);
-      if (this.status === STOPPED) return this.stopped(out, end);
+      if (node === undefined) {
+        this.stopped(end);
+        exhausted = false;
+        break;
+      }
+      if (count === 0) n0 = node;
+      else if (count === 1) n1 = node;
+      else if (count === 2) n2 = node;
+      else if (count === 3) n3 = node;
+      else if (more === undefined) more = [n0, n1, n2, n3, node];
+      else more.push(node);
+      count++;
+      if (this.status === STOPPED) {
+        this.stopped(end);
+        exhausted = false;
+        break;
+      }
       p = this.next;
     }
-    this.contentEnd = end;
-    this.next = end;
-    this.status = EXHAUSTED;
-    return out;
+    if (exhausted) {
+      this.contentEnd = end;
+      this.next = end;
+      this.status = EXHAUSTED;
+    }
+    return fieldArray(count, n0, n1, n2, n3, more);
   }
 
   /** A field the schema knows, with a wire type it accepts. Returns undefined after a fatal issue. */
@@ -144,24 +184,19 @@ class Walker extends WalkState {
     const bytes = this.bytes;
     this.status = EXHAUSTED;
     if (wt === WIRE_VARINT) {
-      const b = bytes[p] ?? 0x80;
-      let lo = b;
-      let hi = 0;
       let q = p + 1;
-      if (b >= 0x80 || p >= end) {
-        q = this.varint(p, end);
+      if ((bytes[p] ?? 0x80) >= 0x80 || p >= end) {
+        q = skipVarint(bytes, p, end);
         if (q < 0) return this.fatal(f.number, q, at, p, end);
-        lo = this.v.lo;
-        hi = this.v.hi;
       }
       this.next = q;
-      return this.node(f, f.number, wt, at, p, p, q, q, varintValue(f, lo, hi));
+      return this.node(f, f.number, wt, at, p, p, q, q, undefined);
     }
     if (wt === WIRE_I32 || wt === WIRE_I64) {
       const q = p + (wt === WIRE_I32 ? 4 : 8);
       if (q > end) return this.truncatedFixed(f.number, wt, at, p, end);
       this.next = q;
-      return this.node(f, f.number, wt, at, p, p, q, q, fixedValue(f, bytes, p));
+      return this.node(f, f.number, wt, at, p, p, q, q, undefined);
     }
     if (wt === WIRE_SGROUP) return this.group(f, f.number, at, p, end, depth);
     // LEN
@@ -174,22 +209,21 @@ class Walker extends WalkState {
       ve = this.next;
     }
     if (f.packable) return this.packed(f, at, p, vs, ve);
-    let decoded: FieldValue;
+    // Strings are checked now (an issue says where they are bad) and decoded on first use.
+    let decoded: FieldValue | readonly FieldNode[] | undefined;
     if (f.kind === K_STRING) {
-      const s = readUtf8(bytes, vs, ve);
-      if (typeof s === "string") decoded = { kind: "string", value: s };
-      else {
-        const text = `field ${f.number} (${f.name}): invalid UTF-8 at ${this.base + s}; kept as raw bytes`;
-        this.issue("INVALID_UTF8", text, s, s + 1, false);
+      const bad = firstBadUtf8(bytes, vs, ve);
+      if (bad >= 0) {
+        const text = `field ${f.number} (${f.name}): invalid UTF-8 at ${this.base + bad}; kept as raw bytes`;
+        this.issue("INVALID_UTF8", text, bad, bad + 1, false);
         decoded = { kind: "raw", value: view(bytes, vs, ve) };
       }
     } else if (f.kind === K_BYTES) {
-      decoded = { kind: "bytes", value: view(bytes, vs, ve) };
+      decoded = undefined;
     } else if (depth + 1 > this.maxDepth) {
       decoded = this.tooDeep(f.number, vs, ve);
     } else {
-      const fields = this.walk(childInfo(f), vs, ve, depth + 1, 0);
-      decoded = { kind: "message", fields };
+      decoded = this.walk(childInfo(f), vs, ve, depth + 1, 0);
     }
     this.status = EXHAUSTED;
     this.next = ve;
@@ -207,32 +241,22 @@ class Walker extends WalkState {
   ): FieldNode | undefined {
     this.status = EXHAUSTED;
     let q: number;
-    let decoded: FieldValue;
     if (wt === WIRE_VARINT) {
-      q = this.varint(p, end);
+      q = skipVarint(this.bytes, p, end);
       if (q < 0) return this.fatal(num, q, at, p, end);
-      decoded = { kind: "int", value: toUint64(this.v.lo, this.v.hi) };
     } else if (wt === WIRE_I32 || wt === WIRE_I64) {
       q = p + (wt === WIRE_I32 ? 4 : 8);
       if (q > end) return this.truncatedFixed(num, wt, at, p, end);
-      const lo = readFixed32(this.bytes, p);
-      decoded = {
-        kind: "int",
-        value: wt === WIRE_I32 ? lo : toUint64(lo, readFixed32(this.bytes, p + 4)),
-      };
     } else if (wt === WIRE_LEN) {
       const vs = this.length(num, at, p, end);
       if (vs < 0) return undefined;
       q = this.next;
-      return this.node(undefined, num, wt, at, p, vs, q, q, {
-        kind: "bytes",
-        value: view(this.bytes, vs, q),
-      });
+      return this.node(undefined, num, wt, at, p, vs, q, q, undefined);
     } else {
       return this.group(undefined, num, at, p, end, depth);
     }
     this.next = q;
-    return this.node(undefined, num, wt, at, p, p, q, q, decoded);
+    return this.node(undefined, num, wt, at, p, p, q, q, undefined);
   }
 
   /** A group (wire types 3/4): its contents are walked until the matching end-group tag. */
@@ -244,7 +268,7 @@ class Walker extends WalkState {
     end: number,
     depth: number,
   ): FieldNode {
-    let decoded: FieldValue;
+    let decoded: FieldValue | readonly FieldNode[];
     if (depth + 1 > this.maxDepth) {
       const r = skipGroup(this.bytes, num, p, end, this.v);
       if (r.problem !== undefined) {
@@ -256,8 +280,7 @@ class Walker extends WalkState {
       this.status = r.problem !== undefined ? STOPPED : r.ended ? ENDED : EXHAUSTED;
       decoded = this.tooDeep(num, p, r.contentEnd);
     } else {
-      const fields = this.walk(f === undefined ? undefined : childInfo(f), p, end, depth + 1, num);
-      decoded = { kind: "message", fields };
+      decoded = this.walk(f === undefined ? undefined : childInfo(f), p, end, depth + 1, num);
     }
     if (this.status === EXHAUSTED) {
       const text = `group ${num} starting at ${this.base + at} has no end-group tag`;
@@ -274,16 +297,14 @@ class Walker extends WalkState {
     let q = vs;
     while (q < ve) {
       const s = q;
-      let decoded: FieldValue;
       if (ew === WIRE_VARINT) {
-        q = this.varint(s, ve);
+        q = skipVarint(this.bytes, s, ve);
         if (q < 0) {
           const code = q === READ_TRUNCATED ? "TRUNCATED_VARINT" : "MALFORMED_VARINT";
           const text = `field ${f.number} (${f.name}): packed element at ${this.base + s} is ${varintProblem(code)}`;
           this.issue(code, text, s, ve, true);
           break;
         }
-        decoded = varintValue(f, this.v.lo, this.v.hi);
       } else {
         if (s + width > ve) {
           const text = `field ${f.number} (${f.name}): packed element at ${this.base + s} needs ${width} bytes, ${ve - s} left`;
@@ -291,9 +312,8 @@ class Walker extends WalkState {
           break;
         }
         q = s + width;
-        decoded = fixedValue(f, this.bytes, s);
       }
-      elements.push(this.element(f, ew, s, q, decoded));
+      elements.push(this.element(f, ew, s, q));
     }
     this.next = ve;
     this.status = EXHAUSTED;

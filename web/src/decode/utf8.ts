@@ -57,6 +57,58 @@ export function decodeUtf8(bytes: Uint8Array, start = 0, end = bytes.length): Ut
   return { ok: true, text: out + String.fromCharCode(...codes) };
 }
 
+/**
+ * The index of the first byte of bytes[start, end) that starts an invalid
+ * UTF-8 sequence (as decodeUtf8's `at`), or -1 when all of it is valid; builds
+ * no string. ASCII is checked four bytes at a time.
+ */
+export function firstBadUtf8(bytes: Uint8Array, start: number, end: number): number {
+  let i = start;
+  while (i < end) {
+    if (
+      i + 3 < end &&
+      (((bytes[i] ?? 0) | (bytes[i + 1] ?? 0) | (bytes[i + 2] ?? 0) | (bytes[i + 3] ?? 0)) &
+        0x80) ===
+        0
+    ) {
+      i += 4;
+      continue;
+    }
+    const b0 = bytes[i] ?? 0;
+    if (b0 < 0x80) {
+      i++;
+      continue;
+    }
+    const b1 = bytes[i + 1] ?? 0;
+    let n = 0;
+    if (b0 >= 0xc2 && b0 <= 0xdf) n = i + 1 < end && (b1 & 0xc0) === 0x80 ? 2 : 0;
+    else if (b0 >= 0xe0 && b0 <= 0xef) {
+      const b2 = bytes[i + 2] ?? 0;
+      const bad =
+        i + 2 >= end ||
+        (b1 & 0xc0) !== 0x80 ||
+        (b2 & 0xc0) !== 0x80 ||
+        (b0 === 0xe0 && b1 < 0xa0) ||
+        (b0 === 0xed && b1 >= 0xa0);
+      n = bad ? 0 : 3;
+    } else if (b0 >= 0xf0 && b0 <= 0xf4) {
+      const b2 = bytes[i + 2] ?? 0;
+      const b3 = bytes[i + 3] ?? 0;
+      const bad =
+        i + 3 >= end ||
+        (b1 & 0xc0) !== 0x80 ||
+        (b2 & 0xc0) !== 0x80 ||
+        (b3 & 0xc0) !== 0x80 ||
+        (b0 === 0xf0 && b1 < 0x90) ||
+        (b0 === 0xf4 && b1 >= 0x90);
+      n = bad ? 0 : 4;
+    }
+    if (n === 0) return i;
+    i += n;
+  }
+  return -1;
+}
+
 /** Encodes a string as UTF-8 (lone surrogates become U+FFFD, as TextEncoder does). */
 export function encodeUtf8(text: string): Uint8Array {
   const out: number[] = [];

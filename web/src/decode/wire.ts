@@ -66,6 +66,19 @@ export function readVarint(bytes: Uint8Array, pos: number, end: number, out: Var
   return out;
 }
 
+/**
+ * The position after the varint at `pos`, or a READ_* failure, as readVarint
+ * would give it, without its value: for walks that decode values later.
+ */
+export function skipVarint(bytes: Uint8Array, pos: number, end: number): number {
+  const last = pos + MAX_VARINT_BYTES;
+  for (let p = pos; p < last; p++) {
+    if (p >= end) return READ_TRUNCATED;
+    if ((bytes[p] ?? 0) < 0x80) return p + 1;
+  }
+  return READ_MALFORMED;
+}
+
 /** A fresh Varint scratch object. */
 export function newVarint(): Varint {
   return { lo: 0, hi: 0, next: 0 };
@@ -87,8 +100,13 @@ export function varintToZigZag(v: Varint): bigint {
   return (u >> 1n) ^ -(u & 1n);
 }
 
-/** The value as a number when it is below 2^53, else -1 (lengths and field numbers). */
+/**
+ * The value as a number when it is below 2^53, else -1 (lengths and field
+ * numbers). Values below 2^32 skip the multiplication, so they stay small
+ * integers for the JIT (a product with 2^32 is a float, and floats spread).
+ */
 export function varintToSafeNumber(v: Varint): number {
+  if (v.hi === 0) return v.lo;
   return v.hi < 0x200000 ? v.hi * 0x100000000 + v.lo : -1;
 }
 

@@ -248,7 +248,8 @@ export function frameSummary(s: EngineStream, frame: Frame): string {
 
 /** A frame's tree, JSON, gunzipped payload and framing issues, decoded again from the stream's bytes. */
 export function frameDetail(s: EngineStream, frame: Frame): FrameDetail {
-  const payload = payloadBytes(s.store, frame);
+  // A copy of its own: the field tree refers to these bytes and goes to the page with them.
+  const payload = payloadBytes(s.store, frame).slice();
   const framingIssues = s.issues.filter(
     (i) => i.span[0] < frame.end && (i.span[1] > frame.start || i.span[0] >= frame.start),
   );

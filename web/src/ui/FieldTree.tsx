@@ -65,7 +65,7 @@ function Detail({ detail }: { readonly detail: FrameDetail }) {
     return (
       <div
         key={row.key}
-        className={`trow${selected ? " selected" : ""}${inside ? " inside" : ""}${n.name === undefined && !row.packedElement ? " unknown" : ""}`}
+        className={`trow${selected ? " selected" : ""}${inside ? " inside" : ""}${n.facts.name === undefined && !row.packedElement ? " unknown" : ""}`}
         style={{ paddingLeft: 4 + row.depth * 14 }}
         data-path={row.key}
         data-start={n.start}
@@ -94,7 +94,7 @@ function Detail({ detail }: { readonly detail: FrameDetail }) {
         <span className="fname">{fieldLabel(row)}</span>
         <span className="fmeta">
           {row.packedElement ? "" : `#${n.number} `}
-          {wireTypeName(n.wireType)} {n.type}
+          {wireTypeName(n.wireType)} {n.facts.type}
         </span>
         <span className="fvalue" title={reading}>
           {fieldValueText(n)}

@@ -207,7 +207,7 @@ export function HexView() {
       const [s, e] = fieldValue(selectedField);
       return {
         bytes: bytesOf(s, e),
-        what: `field ${selectedField.name ?? selectedField.number} value`,
+        what: `field ${selectedField.facts.name ?? selectedField.number} value`,
       };
     }
     if (selectedFrame !== undefined)

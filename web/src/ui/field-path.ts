@@ -2,6 +2,7 @@
  * Addressing fields in a decoded message by path (child indices from the top
  * level) and hit testing: which field, innermost first, covers a byte.
  */
+import { fieldDecoded } from "../decode/field-decode.js";
 import type { FieldNode } from "../decode/proto-tree.js";
 
 /** Child indices from the message's top level down to one field. */
@@ -9,8 +10,9 @@ export type FieldPath = readonly number[];
 
 /** A field's children: a message's fields or a packed field's elements (none for scalars). */
 export function childrenOf(f: FieldNode): readonly FieldNode[] {
-  if (f.decoded.kind === "message") return f.decoded.fields;
-  if (f.decoded.kind === "packed") return f.decoded.elements;
+  const d = fieldDecoded(f);
+  if (d.kind === "message") return d.fields;
+  if (d.kind === "packed") return d.elements;
   return [];
 }
 

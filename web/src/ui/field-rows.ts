@@ -2,6 +2,12 @@
  * The field tree as rows: a depth-first list of the fields that are visible
  * (their parents open), and each field's label, wire type and value as text.
  */
+import {
+  fieldAlternatives,
+  fieldDecoded,
+  fieldFloat,
+  fieldZigzag,
+} from "../decode/field-decode.js";
 import type { FieldNode, FieldValue } from "../decode/proto-tree.js";
 import { escapeBytes, isPrintableText, spacedHex } from "./byte-text.js";
 import { childrenOf } from "./field-path.js";
@@ -47,7 +53,7 @@ export function flattenFields(
         open,
         packedElement: packed,
       });
-      if (open) visit(kids, path, node.decoded.kind === "packed");
+      if (open) visit(kids, path, fieldDecoded(node).kind === "packed");
     });
   };
   visit(fields, []);
@@ -64,12 +70,12 @@ export function wireTypeName(wireType: number): string {
 /** The field's name, "#number" for a field the schema does not know, "[i]" for a packed element. */
 export function fieldLabel(row: FieldRow): string {
   if (row.packedElement) return `[${row.path[row.path.length - 1] ?? 0}]`;
-  return row.node.name ?? `#${row.node.number}`;
+  return row.node.facts.name ?? `#${row.node.number}`;
 }
 
 /** The decoded value as one line. */
 export function fieldValueText(node: FieldNode): string {
-  const text = valueText(node.decoded, node);
+  const text = valueText(fieldDecoded(node), node);
   return text.length > VALUE_MAX ? text.slice(0, VALUE_MAX - 1) + "…" : text;
 }
 
@@ -77,9 +83,8 @@ function valueText(v: FieldValue, node: FieldNode): string {
   switch (v.kind) {
     case "int": {
       const plain = typeof v.value === "bigint" ? v.value.toString() : String(v.value);
-      return node.zigzag === undefined || node.zigzag === v.value
-        ? plain
-        : `${plain} (zigzag ${node.zigzag})`;
+      const zigzag = fieldZigzag(node);
+      return zigzag === undefined || zigzag === v.value ? plain : `${plain} (zigzag ${zigzag})`;
     }
     case "float":
       return String(v.value);
@@ -106,12 +111,13 @@ function valueText(v: FieldValue, node: FieldNode): string {
 
 /** Schemaless only: what the walk read a LEN field as, and the other readings ("string; also bytes, message"). */
 export function readingText(node: FieldNode): string | undefined {
-  if (node.reading === undefined) {
-    if (node.float !== undefined) return `as float: ${node.float}`;
-    return undefined;
+  const reading = node.facts.reading;
+  if (reading === undefined) {
+    const float = fieldFloat(node);
+    return float === undefined ? undefined : `as float: ${float}`;
   }
-  const alts = node.alternatives ?? [];
+  const alts = fieldAlternatives(node) ?? [];
   return alts.length === 0
-    ? `read as ${node.reading}`
-    : `read as ${node.reading}; could be ${alts.join(", ")}`;
+    ? `read as ${reading}`
+    : `read as ${reading}; could be ${alts.join(", ")}`;
 }

@@ -6,6 +6,7 @@
  * worker calls it once per frame.
  */
 import type { Frame } from "../decode/frame.js";
+import { fieldDecoded } from "../decode/field-decode.js";
 import type { DecodedMessage, FieldNode, FieldValue } from "../decode/proto-tree.js";
 import { escapeBytes, isPrintableText, spacedHex } from "./byte-text.js";
 
@@ -64,8 +65,8 @@ function clip(s: string): string {
 function fieldsText(fields: readonly FieldNode[], named: boolean, budget: number): string {
   if (fields.length === 1 && named) {
     const only = fields[0] as FieldNode;
-    if (only.decoded.kind === "message")
-      return `${label(only, named)} ${valueText(only.decoded, named, budget)}`;
+    const d = fieldDecoded(only);
+    if (d.kind === "message") return `${label(only, named)} ${valueText(d, named, budget)}`;
   }
   return listText(fields, named, budget);
 }
@@ -74,14 +75,14 @@ function listText(fields: readonly FieldNode[], named: boolean, budget: number):
   let out = "";
   for (const f of fields) {
     if (out.length >= budget) return out + ", …";
-    const part = `${label(f, named)}: ${valueText(f.decoded, named, budget - out.length)}`;
+    const part = `${label(f, named)}: ${valueText(fieldDecoded(f), named, budget - out.length)}`;
     out += (out === "" ? "" : ", ") + part;
   }
   return out;
 }
 
 function label(f: FieldNode, named: boolean): string {
-  return named && f.name !== undefined ? f.name : String(f.number);
+  return named && f.facts.name !== undefined ? f.facts.name : String(f.number);
 }
 
 function valueText(v: FieldValue, named: boolean, budget: number): string {
@@ -106,7 +107,7 @@ function valueText(v: FieldValue, named: boolean, budget: number): string {
     case "packed":
       return `[${v.elements
         .slice(0, 8)
-        .map((e) => valueText(e.decoded, named, 8))
+        .map((e) => valueText(fieldDecoded(e), named, 8))
         .join(", ")}${v.elements.length > 8 ? ", …" : ""}]`;
   }
 }
