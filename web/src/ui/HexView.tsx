@@ -1,4 +1,4 @@
-import { memo, useState, type MouseEvent } from "react";
+import { memo, useDeferredValue, useState, type MouseEvent } from "react";
 import {
   fieldLength,
   fieldSpan,
@@ -116,6 +116,9 @@ export function HexView() {
   const [hovered, setHovered] = useState<number | undefined>();
   const key = sel.conn;
   const conn = key === undefined ? undefined : model.store.get(key);
+  // When the first conversation appears, its bytes mount one step after the frame list: React
+  // renders the deferred value in a task of its own, so neither task is long.
+  const mounted = useDeferredValue(conn !== undefined);
   const table = key === undefined ? undefined : model.tables.get(key);
   const detail = sel.detail;
   const payloadMode = sel.hexSource === "payload" && detail?.decompressed !== undefined;
@@ -249,7 +252,7 @@ export function HexView() {
         </div>
         <CopyButtons get={copyBytes} />
       </div>
-      {conn === undefined ? (
+      {conn === undefined || !mounted ? (
         <p className="empty">The selected conversation&apos;s bytes appear here.</p>
       ) : (
         <div
