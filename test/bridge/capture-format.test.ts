@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { bytesToHex, hexToBytes } from "../../web/src/decode/hex.js";
 import type { RecordedEvent } from "../../web/src/session/bridge-protocol.js";
-import { crc32 } from "../../web/src/session/capture-crc32.js";
+import { crc32, crc32Range } from "../../web/src/session/capture-crc32.js";
 import {
   CAPTURE_HEAD_SIZE,
   encodeCaptureHead,
@@ -11,6 +11,7 @@ import {
   encodeEventRecord,
   encodeRecordHead,
   isCapture,
+  putRecordHead,
   writeRecordHead,
   readCapture,
 } from "../../web/src/session/capture-format.js";
@@ -62,6 +63,27 @@ describe("crc32", () => {
   });
 });
 
+describe("crc32Range", () => {
+  it("matches zlib over any range of a view, continuing from any crc", () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 300 }),
+        fc.nat({ max: 300 }),
+        fc.nat({ max: 300 }),
+        fc.nat({ max: 0xffffffff }),
+        (bytes, a, b, from) => {
+          const start = Math.min(a, b, bytes.length);
+          const end = Math.min(Math.max(a, b), bytes.length);
+          const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+          // zlib answers 0 for an empty array with no memory behind it; nothing to add leaves `from`.
+          const expected = end > start ? zlibCrc32(bytes.subarray(start, end), from) : from;
+          expect(crc32Range(view, start, end, from)).toBe(expected);
+        },
+      ),
+    );
+  });
+});
+
 describe("capture format", () => {
   it("writes the file head and a chunk record exactly as documented", () => {
     expect(bytesToHex(encodeCaptureHead(CREATED))).toBe(
@@ -104,6 +126,42 @@ describe("capture format", () => {
         },
       ),
     );
+  });
+
+  it("putRecordHead writes encodeRecordHead's bytes, with the body in place after it or with a crc", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(1, 2, 9),
+        fc.nat({ max: 0xffffffff }),
+        fc.constantFrom("c2s" as const, "s2c" as const),
+        fc.maxSafeNat(),
+        fc.uint8Array({ maxLength: 300 }),
+        fc.nat({ max: 40 }),
+        (type, conn, dir, time, body, at) => {
+          const expected = bytesToHex(encodeRecordHead(type, conn, dir, time, body));
+          const out = new Uint8Array(at + 24 + body.length + 8).fill(0x77);
+          const view = new DataView(out.buffer);
+          out.set(body, at + 24);
+          putRecordHead(view, at, type, conn, dir, time, body);
+          expect(bytesToHex(out.subarray(at, at + 24))).toBe(expected);
+          expect(out.subarray(at + 24, at + 24 + body.length)).toEqual(body);
+          expect(out.subarray(0, at).every((b) => b === 0x77)).toBe(true);
+          expect(out.subarray(at + 24 + body.length).every((b) => b === 0x77)).toBe(true);
+          out.fill(0x77);
+          putRecordHead(view, at, type, conn, dir, time, body, zlibCrc32);
+          expect(bytesToHex(out.subarray(at, at + 24))).toBe(expected);
+          expect(out.subarray(at + 24).every((b) => b === 0x77)).toBe(true);
+        },
+      ),
+    );
+  });
+
+  it("an empty body with no memory behind it gets the head's crc with zlib too (zlib.crc32 answers 0 for it)", () => {
+    const empty = new Uint8Array(new ArrayBuffer(0));
+    const expected = bytesToHex(encodeRecordHead(1, 3, "c2s", 99, new Uint8Array(0)));
+    const out = new Uint8Array(24);
+    writeRecordHead(out, 0, 1, 3, "c2s", 99, empty, zlibCrc32);
+    expect(bytesToHex(out)).toBe(expected);
   });
 
   it("reads back every record with offsets, kinds and times", () => {

@@ -7,7 +7,7 @@
 import { bytesToHex } from "../decode/hex.js";
 import { encodeUtf8 } from "../decode/utf8.js";
 import type { Direction, RecordedEvent } from "./bridge-protocol.js";
-import { crc32 as jsCrc32, type Crc32 } from "./capture-crc32.js";
+import { crc32 as jsCrc32, crc32Range, type Crc32 } from "./capture-crc32.js";
 import { parseRecordedEvent } from "./capture-event.js";
 
 /** The first 8 bytes of every capture file: 0x89 "FSCAP" CR LF. */
@@ -179,13 +179,10 @@ export function encodeRecordHead(
   return out;
 }
 
-/** The head bytes the crc32 covers, gathered in one place: length, then type .. time. */
-const crcScratch = new Uint8Array(20);
-
 /**
  * Writes a record's fixed part (RECORD_HEAD_SIZE bytes, the same as
  * encodeRecordHead's) into `out` at `at`; the body is not copied. `crc` runs
- * once, over the body: the 20 head bytes it covers go through the pure crc32.
+ * once, over the body; the 20 head bytes it covers go through the pure crc32Range.
  */
 export function writeRecordHead(
   out: Uint8Array,
@@ -197,20 +194,42 @@ export function writeRecordHead(
   body: Uint8Array,
   crc: Crc32 = jsCrc32,
 ): void {
+  putRecordHead(view(out), at, type, conn, dir, time, body, crc);
+}
+
+/**
+ * writeRecordHead into a DataView the caller keeps. Without `crc`, the body
+ * must already be in `out` right after the head: the whole record then goes
+ * through the pure crc32Range, with no allocation and no call into native
+ * code (what costs most for a small record). With `crc`, the head's 20 bytes
+ * go through crc32Range and `crc` continues over `body` where it is.
+ */
+export function putRecordHead(
+  out: DataView,
+  at: number,
+  type: number,
+  conn: number,
+  dir: Direction,
+  time: number,
+  body: Uint8Array,
+  crc?: Crc32,
+): void {
   if (body.length > MAX_RECORD_BODY)
     throw new RangeError(`record body of ${body.length} bytes exceeds ${MAX_RECORD_BODY}`);
-  putU32(out, at, 16 + body.length);
-  out[at + 8] = type;
-  out[at + 9] = dir === "c2s" ? 0 : 1;
-  out[at + 10] = 0;
-  out[at + 11] = 0;
-  putU32(out, at + 12, conn);
-  putU32(out, at + 16, Math.floor(time / 2 ** 32));
-  putU32(out, at + 20, time % 2 ** 32);
-  const s = crcScratch;
-  for (let i = 0; i < 4; i++) s[i] = out[at + i] ?? 0;
-  for (let i = 4; i < 20; i++) s[i] = out[at + 4 + i] ?? 0;
-  putU32(out, at + 4, crc(body, jsCrc32(s)));
+  out.setUint32(at, 16 + body.length);
+  out.setUint8(at + 8, type);
+  out.setUint8(at + 9, dir === "c2s" ? 0 : 1);
+  out.setUint16(at + 10, 0);
+  out.setUint32(at + 12, conn);
+  setU64(out, at + 16, time);
+  const length = crc32Range(out, at, at + 4);
+  if (crc === undefined) {
+    out.setUint32(at + 4, crc32Range(out, at + 8, at + RECORD_HEAD_SIZE + body.length, length));
+    return;
+  }
+  const head = crc32Range(out, at + 8, at + RECORD_HEAD_SIZE, length);
+  // zlib.crc32 answers 0, not `head`, for an empty array with no memory behind it.
+  out.setUint32(at + 4, body.length === 0 ? head : crc(body, head));
 }
 
 /** A whole chunk record (head and bytes) as one array. */
@@ -335,13 +354,6 @@ function join(a: Uint8Array, b: Uint8Array): Uint8Array {
   out.set(a, 0);
   out.set(b, a.length);
   return out;
-}
-
-function putU32(out: Uint8Array, at: number, n: number): void {
-  out[at] = n >>> 24;
-  out[at + 1] = (n >>> 16) & 0xff;
-  out[at + 2] = (n >>> 8) & 0xff;
-  out[at + 3] = n & 0xff;
 }
 
 function view(bytes: Uint8Array): DataView {
