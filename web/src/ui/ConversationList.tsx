@@ -42,7 +42,6 @@ export function ConversationList() {
       info === undefined ? "" : info.source === "tap" ? endpoint(info.client) : "this page";
     return (
       <div
-        key={key}
         className={`conv${key === sel.conn ? " selected" : ""}`}
         onClick={() => sel.selectConversation(key)}
         data-conn={key}

@@ -64,7 +64,6 @@ function Detail({ detail }: { readonly detail: FrameDetail }) {
     const reading = readingText(n);
     return (
       <div
-        key={row.key}
         className={`trow${selected ? " selected" : ""}${inside ? " inside" : ""}${n.facts.name === undefined && !row.packedElement ? " unknown" : ""}`}
         style={{ paddingLeft: 4 + row.depth * 14 }}
         data-path={row.key}
