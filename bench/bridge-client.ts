@@ -95,10 +95,9 @@ abstract class WindowedPipe implements Pipe {
 class TcpPipe extends WindowedPipe {
   constructor(private readonly tcp: Socket) {
     super();
-    const socket = tcp;
-    socket.on("data", (b: Buffer) => this.onBytes(b.length));
-    socket.on("error", (err) => this.fail(err.message));
-    socket.on("close", () => this.fail("closed"));
+    tcp.on("data", (b: Buffer) => this.onBytes(b.length));
+    tcp.on("error", (err) => this.fail(err.message));
+    tcp.on("close", () => this.fail("closed"));
   }
   wrap(payload: Buffer): Buffer {
     return payload;

@@ -79,11 +79,20 @@ export async function serveCaptureDownload(
 
 /** 401 or 403 when the request may not have the file, else null. */
 function checkDownload(guard: UpgradeGuard, req: IncomingMessage, url: URL): 401 | 403 | null {
-  const host = req.headers.host;
-  if (host === undefined || !guard.origins.has(`http://${host}`)) return 403;
+  const host = req.headers.host?.toLowerCase();
+  if (host === undefined || !allowedHost(guard, host)) return 403;
   const site = req.headers["sec-fetch-site"];
   if (site !== undefined && site !== "same-origin" && site !== "none") return 403;
   return checkUpgrade(guard, req, url);
+}
+
+/**
+ * Whether `host` (the Host header, lower case) names the bridge as one of the
+ * page's allowed origins does: its own address, or an `--origin` in front of it.
+ */
+function allowedHost(guard: UpgradeGuard, host: string): boolean {
+  for (const origin of guard.origins) if (new URL(origin).host === host) return true;
+  return false;
 }
 
 /** The percent-decoded name, or null when it does not decode. */

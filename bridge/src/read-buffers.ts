@@ -23,7 +23,6 @@ export interface BufferHold {
 }
 
 /** For buffers nobody reuses: holding them is free. */
-export const NOT_POOLED: BufferHold = { hold: () => letGoOfNothing };
 
 function letGoOfNothing(): void {
   // Nothing to give back.

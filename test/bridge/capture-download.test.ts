@@ -96,6 +96,32 @@ describe("GET /captures/NAME", () => {
     expect((await get(bridge.port, `/captures/${live}`, {}, "POST")).status).toBe(405);
   });
 
+  it("lets a page served through an --origin in front of the bridge download, whatever the host's case", async () => {
+    const proxied = await startBridge({ captures: tempDir(), origins: ["https://proxy.example"] });
+    try {
+      const name = basename(proxied.capturePath ?? "");
+      const through = { Origin: "https://proxy.example", "Sec-Fetch-Site": "same-origin" };
+      expect(
+        (await get(proxied.port, `/captures/${name}`, { Host: "proxy.example", ...through }))
+          .status,
+      ).toBe(200);
+      expect(
+        (await get(proxied.port, `/captures/${name}`, { Host: `127.0.0.1:${proxied.port}` }))
+          .status,
+      ).toBe(200);
+      expect(
+        (await get(proxied.port, `/captures/${name}`, { Host: "PROXY.example", ...through }))
+          .status,
+      ).toBe(200);
+      expect(
+        (await get(proxied.port, `/captures/${name}`, { Host: "proxy.example:8443", ...through }))
+          .status,
+      ).toBe(403);
+    } finally {
+      await proxied.close();
+    }
+  });
+
   it("needs the token when the bridge has one, and 404s when captures are off", async () => {
     const guarded = await startBridge({ captures: tempDir(), token: "s3cret" });
     const bare = await startBridge();

@@ -10,27 +10,37 @@ import { configFromHash, configToHash } from "./ui/share-link.js";
 import { applyStoredTheme } from "./ui/ThemeToggle.js";
 import "./ui/theme.css";
 
+/** The page URL's token as a query to pass on to the bridge ("?token=..."), or "" without one. */
+function tokenQuery(): string {
+  const token = new URLSearchParams(location.search).get("token");
+  return token === null ? "" : `?token=${encodeURIComponent(token)}`;
+}
+
 /** The bridge's /session on the page's own host; a token in the page's URL is passed on. */
 function sessionUrl(): string {
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-  const token = new URLSearchParams(location.search).get("token");
-  return `${scheme}//${location.host}/session${token === null ? "" : `?token=${encodeURIComponent(token)}`}`;
+  return `${scheme}//${location.host}/session${tokenQuery()}`;
 }
 
 /** A capture file from the bridge (GET /captures/NAME, with the page's token), read as it arrives. */
 const download: CaptureDownloader = async (name) => {
-  const token = new URLSearchParams(location.search).get("token");
-  const query = token === null ? "" : `?token=${encodeURIComponent(token)}`;
-  const res = await fetch(`/captures/${encodeURIComponent(name)}${query}`, { cache: "no-store" });
+  const res = await fetch(`/captures/${encodeURIComponent(name)}${tokenQuery()}`, {
+    cache: "no-store",
+  });
   if (!res.ok || res.body === null) throw new Error(`the bridge answered ${res.status}`);
   return reads(res.body.getReader());
 };
 
+/** The body's reads; a reader that stops early (a damaged capture) cancels the download. */
 async function* reads(reader: ReadableStreamDefaultReader<Uint8Array>): AsyncIterable<Uint8Array> {
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return;
-    yield value;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    void reader.cancel();
   }
 }
 

@@ -42,7 +42,7 @@ const scratch = new DataView(new ArrayBuffer(8));
 const v = newVarint();
 
 /** The unsigned 64-bit integer with halves hi:lo: a number below 2^53, else a bigint. */
-export function uint64(lo: number, hi: number): number | bigint {
+function uint64(lo: number, hi: number): number | bigint {
   if (hi < 0x200000) return hi * TWO_32 + lo;
   scratch.setUint32(0, lo, true);
   scratch.setUint32(4, hi, true);
@@ -50,7 +50,7 @@ export function uint64(lo: number, hi: number): number | bigint {
 }
 
 /** The zigzag reading (sint64) of hi:lo: a number when safe, else a bigint. */
-export function zigzag64(lo: number, hi: number): number | bigint {
+function zigzag64(lo: number, hi: number): number | bigint {
   if (hi === 0) return (lo >>> 1) ^ -(lo & 1);
   if (hi < 0x200000) {
     const u = hi * TWO_32 + lo;
@@ -62,7 +62,7 @@ export function zigzag64(lo: number, hi: number): number | bigint {
 }
 
 /** An int FieldValue for hi:lo (unsigned). */
-export function intValue(lo: number, hi: number): FieldValue {
+function intValue(lo: number, hi: number): FieldValue {
   if (hi === 0 && lo < 256) return SMALL_INTS[lo] as FieldValue;
   return { kind: "int", value: uint64(lo, hi) };
 }

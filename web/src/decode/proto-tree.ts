@@ -45,7 +45,7 @@ export interface FieldFacts {
   readonly decode: number;
   /** Enum fields: names by number. */
   readonly enumValues: Readonly<Record<number, string>> | undefined;
-  /** Schemaless LEN fields: the READ_MESSAGE / READ_STRING bits of the alternatives, which the walk found (the rest follow from the bytes). */
+  /** Schemaless LEN fields: the READ_MESSAGE / READ_STRING bits of the plausible readings (the chosen one may be among them), which the walk found; the rest follow from the bytes. */
   readonly guessed: number;
 }
 
@@ -113,6 +113,21 @@ export function newFieldNode(
   // One object literal: every node gets the same hidden class, and allocation is one step.
   return { number, wireType, start, tagEnd, valueStart, valueEnd, end, facts, bytes, base, cache };
 }
+
+/** Placeholder for the unused first-four-fields slots of a walk (see fieldArray); never read. */
+export const NO_NODE: FieldNode = newFieldNode(
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  newFieldFacts({ type: "none", decode: 0 }),
+  new Uint8Array(0),
+  0,
+  undefined,
+);
 
 /**
  * The `count` fields of a message as one exactly sized array, from the walk's

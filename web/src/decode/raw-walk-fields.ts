@@ -1,5 +1,5 @@
 import { makeIssue } from "./issue.js";
-import { fieldArray, type FieldNode } from "./proto-tree.js";
+import { NO_NODE, fieldArray, type FieldNode } from "./proto-tree.js";
 import { readLen } from "./raw-walk-len.js";
 import { fixedNode, groupNode, varintNode } from "./raw-walk-nodes.js";
 import { halt, type Walk } from "./raw-walk-state.js";
@@ -25,9 +25,6 @@ import {
  */
 
 const v = newVarint();
-
-/** Placeholder for the unused first-four-nodes slots of parseFields. */
-const NO_NODE = groupNode(new Uint8Array(0), 0, 0, 0, 0, 0, 0, []);
 
 /**
  * Reads the fields of a message at nesting `depth` from bytes[start, end),

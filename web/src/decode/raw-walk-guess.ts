@@ -1,4 +1,5 @@
 import type { Reading } from "./proto-tree.js";
+import { utf8Length } from "./utf8.js";
 import {
   MAX_FIELD_NUMBER,
   WIRE_EGROUP,
@@ -59,26 +60,6 @@ export function textKind(bytes: Uint8Array, start: number, end: number): number 
     i += n;
   }
   return ascii ? BYTES_PRINTABLE | BYTES_ASCII : BYTES_PRINTABLE;
-}
-
-/** The length of the valid UTF-8 sequence whose lead byte (at least 0x80) is at `i`, or 0 when invalid. */
-function utf8Length(bytes: Uint8Array, i: number, end: number): number {
-  const b0 = bytes[i] ?? 0;
-  const b1 = bytes[i + 1] ?? 0;
-  if (b0 >= 0xc2 && b0 <= 0xdf) return i + 1 < end && (b1 & 0xc0) === 0x80 ? 2 : 0;
-  if (b0 >= 0xe0 && b0 <= 0xef) {
-    const b2 = bytes[i + 2] ?? 0;
-    if (i + 2 >= end || (b1 & 0xc0) !== 0x80 || (b2 & 0xc0) !== 0x80) return 0;
-    return (b0 === 0xe0 && b1 < 0xa0) || (b0 === 0xed && b1 >= 0xa0) ? 0 : 3;
-  }
-  if (b0 >= 0xf0 && b0 <= 0xf4) {
-    const b2 = bytes[i + 2] ?? 0;
-    const b3 = bytes[i + 3] ?? 0;
-    if (i + 3 >= end || (b1 & 0xc0) !== 0x80 || (b2 & 0xc0) !== 0x80 || (b3 & 0xc0) !== 0x80)
-      return 0;
-    return (b0 === 0xf0 && b1 < 0x90) || (b0 === 0xf4 && b1 >= 0x90) ? 0 : 4;
-  }
-  return 0;
 }
 
 /**

@@ -9,21 +9,6 @@ import { newVarint, readVarint, READ_TRUNCATED, WIRE_I32, type WireType } from "
 /** The facts of a field the schema lacks (or whose wire type does not match it). */
 const UNKNOWN_FACTS = newFieldFacts({ type: "unknown", decode: VALUE_UNKNOWN });
 
-/** Placeholder for the unused first-four-fields slots of a walk (see fieldArray). */
-export const NO_NODE = newFieldNode(
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  UNKNOWN_FACTS,
-  new Uint8Array(0),
-  0,
-  undefined,
-);
-
 /** How a walk of fields ended. */
 export const ENDED = 0; // at the matching end-group tag
 export const EXHAUSTED = 1; // at the end of the region

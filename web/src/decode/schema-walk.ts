@@ -5,6 +5,7 @@ import {
   type FieldNode,
   type FieldValue,
   type MessageSource,
+  NO_NODE,
 } from "./proto-tree.js";
 import {
   childInfo,
@@ -16,7 +17,7 @@ import {
   type TypeInfo,
 } from "./schema-walk-info.js";
 import { badTagText, skipGroup, tagProblem, varintProblem } from "./schema-walk-skip.js";
-import { ENDED, EXHAUSTED, NO_NODE, STOPPED, WalkState } from "./schema-walk-state.js";
+import { ENDED, EXHAUSTED, STOPPED, WalkState } from "./schema-walk-state.js";
 import { view } from "./schema-walk-values.js";
 import { firstBadUtf8 } from "./utf8.js";
 import {

@@ -79,30 +79,7 @@ export function firstBadUtf8(bytes: Uint8Array, start: number, end: number): num
       i++;
       continue;
     }
-    const b1 = bytes[i + 1] ?? 0;
-    let n = 0;
-    if (b0 >= 0xc2 && b0 <= 0xdf) n = i + 1 < end && (b1 & 0xc0) === 0x80 ? 2 : 0;
-    else if (b0 >= 0xe0 && b0 <= 0xef) {
-      const b2 = bytes[i + 2] ?? 0;
-      const bad =
-        i + 2 >= end ||
-        (b1 & 0xc0) !== 0x80 ||
-        (b2 & 0xc0) !== 0x80 ||
-        (b0 === 0xe0 && b1 < 0xa0) ||
-        (b0 === 0xed && b1 >= 0xa0);
-      n = bad ? 0 : 3;
-    } else if (b0 >= 0xf0 && b0 <= 0xf4) {
-      const b2 = bytes[i + 2] ?? 0;
-      const b3 = bytes[i + 3] ?? 0;
-      const bad =
-        i + 3 >= end ||
-        (b1 & 0xc0) !== 0x80 ||
-        (b2 & 0xc0) !== 0x80 ||
-        (b3 & 0xc0) !== 0x80 ||
-        (b0 === 0xf0 && b1 < 0x90) ||
-        (b0 === 0xf4 && b1 >= 0x90);
-      n = bad ? 0 : 4;
-    }
+    const n = utf8Length(bytes, i, end);
     if (n === 0) return i;
     i += n;
   }
@@ -135,4 +112,24 @@ export function encodeUtf8(text: string): Uint8Array {
       );
   }
   return Uint8Array.from(out);
+}
+
+/** The length of the valid UTF-8 sequence whose lead byte (at least 0x80) is at `i`, or 0 when invalid. */
+export function utf8Length(bytes: Uint8Array, i: number, end: number): number {
+  const b0 = bytes[i] ?? 0;
+  const b1 = bytes[i + 1] ?? 0;
+  if (b0 >= 0xc2 && b0 <= 0xdf) return i + 1 < end && (b1 & 0xc0) === 0x80 ? 2 : 0;
+  if (b0 >= 0xe0 && b0 <= 0xef) {
+    const b2 = bytes[i + 2] ?? 0;
+    if (i + 2 >= end || (b1 & 0xc0) !== 0x80 || (b2 & 0xc0) !== 0x80) return 0;
+    return (b0 === 0xe0 && b1 < 0xa0) || (b0 === 0xed && b1 >= 0xa0) ? 0 : 3;
+  }
+  if (b0 >= 0xf0 && b0 <= 0xf4) {
+    const b2 = bytes[i + 2] ?? 0;
+    const b3 = bytes[i + 3] ?? 0;
+    if (i + 3 >= end || (b1 & 0xc0) !== 0x80 || (b2 & 0xc0) !== 0x80 || (b3 & 0xc0) !== 0x80)
+      return 0;
+    return (b0 === 0xf0 && b1 < 0x90) || (b0 === 0xf4 && b1 >= 0x90) ? 0 : 4;
+  }
+  return 0;
 }

@@ -21,11 +21,16 @@ export interface CaptureStreamRead {
 
 /** Incremental reader of one capture file. */
 export class CaptureStreamReader {
-  /** Bytes received and not read yet (a record cut short), from file offset `offset`. */
-  private held: Uint8Array = new Uint8Array(0);
+  /**
+   * Bytes received and not read yet (the file head, or a record cut short),
+   * from file offset `offset`: part[0, filled). The buffer is made at the
+   * record's size, so the rest of a record cut over many reads is copied once.
+   */
+  private part: Uint8Array = new Uint8Array(0);
+  private filled = 0;
   private offset = 0;
   private headRead = false;
-  /** Size of the record `held` starts (when it is cut short). */
+  /** Size of the record `part` starts (when it is cut short). */
   private need = 0;
   private total = 0;
   /** Why the file cannot be read at all (no capture, unknown version), once known. */
@@ -44,28 +49,47 @@ export class CaptureStreamReader {
     if (this.error !== undefined || this.damaged !== undefined) return out;
     let rest = bytes;
     if (!this.headRead) {
-      this.held = concat(this.held, rest);
+      this.gather(rest);
       rest = new Uint8Array(0);
-      const head = readCaptureHead(this.held);
+      const head = readCaptureHead(this.part.subarray(0, this.filled));
       if (!head.ok) {
         if (head.error !== "SHORT_HEAD") this.error = `${head.error}: ${head.text}`;
         return out;
       }
       this.headRead = true;
-      rest = this.held.subarray(head.headSize);
-      this.held = new Uint8Array(0);
+      rest = this.take().subarray(head.headSize);
       this.offset = head.headSize;
     }
-    // A record cut between reads: just the bytes it lacks are copied to it.
-    while (this.held.length > 0 && rest.length > 0) {
-      const take = Math.min(rest.length, Math.max(1, this.need - this.held.length));
-      this.held = concat(this.held, rest.subarray(0, take));
-      rest = rest.subarray(take);
-      if (this.held.length < this.need) continue;
-      if (!this.read(this.held, out)) return out;
+    // A record cut between reads gathers the bytes it lacks; then it is read from its own buffer.
+    while (this.filled > 0 && rest.length > 0) {
+      const n = Math.min(rest.length, Math.max(1, this.need - this.filled));
+      this.gather(rest.subarray(0, n));
+      rest = rest.subarray(n);
+      if (this.filled < this.need) continue;
+      if (!this.read(this.take(), out)) return out;
     }
-    if (this.held.length === 0 && rest.length > 0) this.read(rest, out);
+    if (this.filled === 0 && rest.length > 0) this.read(rest, out);
     return out;
+  }
+
+  /** Appends `more` to the bytes held, in a buffer of at least the record's size. */
+  private gather(more: Uint8Array): void {
+    const size = this.filled + more.length;
+    if (size > this.part.length) {
+      const next = new Uint8Array(Math.max(size, this.need));
+      next.set(this.part.subarray(0, this.filled));
+      this.part = next;
+    }
+    this.part.set(more, this.filled);
+    this.filled = size;
+  }
+
+  /** The bytes held, handed over (records become views into them): the reader holds none after. */
+  private take(): Uint8Array {
+    const held = this.part.subarray(0, this.filled);
+    this.part = new Uint8Array(0);
+    this.filled = 0;
+    return held;
   }
 
   /** Reads the records of `bytes` (from `offset`); keeps a record cut short; false once damaged. */
@@ -76,9 +100,10 @@ export class CaptureStreamReader {
     const r = readRecords(bytes, this.offset);
     out.records.push(...r.records);
     out.bad.push(...r.bad);
-    this.held = bytes.subarray(r.next - this.offset);
+    const cut = bytes.subarray(r.next - this.offset);
     this.offset = r.next;
     this.need = r.stop?.reason === "more" ? r.stop.need : 0;
+    this.gather(cut);
     if (r.stop !== null && r.stop.reason !== "more") {
       this.damaged = { offset: r.next, reason: r.stop.reason };
       return false;
@@ -95,15 +120,7 @@ export class CaptureStreamReader {
       this.error = `SHORT_HEAD: the file head is cut short (${this.total} bytes)`;
     if (this.damaged !== undefined)
       return { ...this.damaged, size: this.total - this.damaged.offset };
-    if (this.held.length > 0)
-      return { offset: this.offset, size: this.held.length, reason: "incomplete" };
+    if (this.filled > 0) return { offset: this.offset, size: this.filled, reason: "incomplete" };
     return null;
   }
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
 }
