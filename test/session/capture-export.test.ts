@@ -4,7 +4,15 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { runDecodeCommand } from "../../bridge/src/decode-command.js";
-import { exportCapture, planImport } from "../../web/src/session/capture-export.js";
+import { exportCapture } from "../../web/src/session/capture-export.js";
+import {
+  CAPTURE_HEAD_SIZE,
+  encodeRecordHead,
+  readCapture,
+  type CaptureRecord,
+} from "../../web/src/session/capture-format.js";
+import { skippedText } from "../../web/src/session/capture-play.js";
+import { CaptureStreamReader } from "../../web/src/session/capture-stream.js";
 import { CaptureStore } from "../../web/src/session/capture-store.js";
 import { DEFAULT_CONFIG, KV_FRAMING } from "../../web/src/session/defaults.js";
 import { framesJsonLines } from "../../web/src/session/frames-jsonl.js";
@@ -40,20 +48,16 @@ function store(): CaptureStore {
   return s;
 }
 
+const said = (r: CaptureRecord): string =>
+  r.kind === "event" ? `${r.event.type}@${r.event.time}` : `${r.dir}:${r.bytes.length}@${r.time}`;
+
 describe("capture export and import", () => {
   it("round-trips every chunk, in order, with its time and the connection's events", () => {
-    const bytes = exportCapture(store(), 999);
-    const plan = planImport(bytes);
-    expect(plan.ok).toBe(true);
-    if (!plan.ok) return;
-    expect(plan.tail).toBeUndefined();
-    expect(
-      plan.events.map((e) =>
-        e.kind === "event"
-          ? `${e.event.type}@${e.event.time}`
-          : `${e.dir}:${e.bytes.length}@${e.time}`,
-      ),
-    ).toEqual([
+    const r = readCapture(exportCapture(store(), 999));
+    if (!r.ok) throw new Error(r.text);
+    expect(r.bad).toEqual([]);
+    expect(r.tail).toBeNull();
+    expect(r.records.map(said)).toEqual([
       "opened@1000",
       "c2s:3@1100",
       "c2s:17@1200",
@@ -61,20 +65,47 @@ describe("capture export and import", () => {
       "c2s:13@1400",
       "closed@1500",
     ]);
-    const opened = plan.events[0];
-    expect(opened?.kind === "event" && opened.event).toMatchObject({
+    expect(r.records[0]?.kind === "event" && r.records[0].event).toMatchObject({
       conn: 1,
       source: "session",
       target: "127.0.0.1:9527",
     });
   });
 
-  it("a torn tail is reported and the records before it kept", () => {
-    const bytes = exportCapture(store(), 999);
-    const plan = planImport(bytes.subarray(0, bytes.length - 5));
-    expect(plan.ok && plan.tail).toMatch(/unreadable bytes at offset \d+ \(incomplete\)/);
-    expect(plan.ok && plan.events.length).toBe(5);
-    expect(planImport(Uint8Array.of(1, 2, 3))).toMatchObject({ ok: false });
+  it("a bad record and a torn tail are said in one sentence, with what is wrong; the good records are kept", () => {
+    const exported = exportCapture(store(), 999);
+    // A bad event record first, and the last record cut short.
+    const body = new TextEncoder().encode("{nope");
+    const bad = new Uint8Array([...encodeRecordHead(2, 1, "c2s", 5, body), ...body]);
+    const at = CAPTURE_HEAD_SIZE;
+    const bytes = new Uint8Array([
+      ...exported.subarray(0, at),
+      ...bad,
+      ...exported.subarray(at, exported.length - 5),
+    ]);
+    // Read the way a download reads it, a few bytes at a time, as an import does, whole.
+    const reader = new CaptureStreamReader();
+    const records: CaptureRecord[] = [];
+    const badRecords = [];
+    for (let i = 0; i < bytes.length; i += 7) {
+      const read = reader.push(bytes.subarray(i, i + 7));
+      records.push(...read.records);
+      badRecords.push(...read.bad);
+    }
+    const text = skippedText(badRecords, reader.end());
+    const whole = readCapture(bytes);
+    if (!whole.ok) throw new Error(whole.text);
+    expect(records.map(said)).toEqual(whole.records.map(said));
+    expect(records.length).toBe(5);
+    expect(text).toBe(skippedText(whole.bad, whole.tail));
+    expect(text).toMatch(
+      new RegExp(
+        `^the event record of connection 1 at offset ${at} \\(bad-event: .*JSON.*\\); ` +
+          `\\d+ unreadable bytes at offset \\d+ \\(incomplete\\) were skipped$`,
+      ),
+    );
+    expect(skippedText([], null)).toBeUndefined();
+    expect(readCapture(Uint8Array.of(1, 2, 3))).toMatchObject({ ok: false });
   });
 
   it("frames as JSON Lines are exactly what `framescope decode` prints for the exported capture", async () => {

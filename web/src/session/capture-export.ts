@@ -1,19 +1,12 @@
 /**
  * The page's connections as a capture file (the bridge's format, see
- * capture-format.ts), and a capture file's records played into the page as if
- * a capture view had replayed them. Connections are numbered 1..n in the file,
- * in the page's order; records are ordered by time (opened first, then chunks
- * and ends), as the bridge writes them.
+ * capture-format.ts; capture-play.ts plays one back). Connections are
+ * numbered 1..n in the file, in the page's order; records are ordered by time
+ * (opened first, then chunks and ends), as the bridge writes them.
  */
-import type { Direction, RecordedEvent } from "./bridge-protocol.js";
+import type { RecordedEvent } from "./bridge-protocol.js";
 import type { CaptureStore, StoredConnection } from "./capture-store.js";
-import {
-  encodeCaptureHead,
-  encodeChunkRecord,
-  encodeEventRecord,
-  readCapture,
-  type CaptureReadResult,
-} from "./capture-format.js";
+import { encodeCaptureHead, encodeChunkRecord, encodeEventRecord } from "./capture-format.js";
 import type { ConnKey } from "./worker-protocol.js";
 
 interface Timed {
@@ -90,49 +83,4 @@ export function exportCapture(
     at += p.length;
   }
   return out;
-}
-
-/** What a capture file holds, to play into the page. */
-export type ImportPlan =
-  | {
-      readonly ok: true;
-      readonly events: readonly (
-        | { readonly kind: "event"; readonly event: RecordedEvent }
-        | {
-            readonly kind: "chunk";
-            readonly conn: number;
-            readonly dir: Direction;
-            readonly time: number;
-            readonly bytes: Uint8Array;
-          }
-      )[];
-      /** What was skipped, when records were bad or the file ends in a damaged record. */
-      readonly tail: string | undefined;
-    }
-  | { readonly ok: false; readonly error: string };
-
-/** Reads a capture file for import; bad records and a torn tail are reported, every good record kept. */
-export function planImport(bytes: Uint8Array): ImportPlan {
-  const r = readCapture(bytes);
-  if (!r.ok) return { ok: false, error: `${r.error}: ${r.text}` };
-  return {
-    ok: true,
-    events: r.records.map((x) =>
-      x.kind === "event"
-        ? { kind: "event" as const, event: x.event }
-        : { kind: "chunk" as const, conn: x.conn, dir: x.dir, time: x.time, bytes: x.bytes },
-    ),
-    tail: skipped(r),
-  };
-}
-
-/** One sentence on the bad records and the damaged tail a read skipped, or undefined when none. */
-function skipped(r: Extract<CaptureReadResult, { ok: true }>): string | undefined {
-  const parts = r.bad.map(
-    (b) =>
-      `the ${b.kind} record of connection ${b.conn} at offset ${b.offset} (${b.reason}: ${b.text})`,
-  );
-  if (r.tail !== null)
-    parts.push(`${r.tail.size} unreadable bytes at offset ${r.tail.offset} (${r.tail.reason})`);
-  return parts.length === 0 ? undefined : `${parts.join("; ")} were skipped`;
 }
