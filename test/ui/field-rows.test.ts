@@ -1,8 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { loadFixtures } from "../fixtures/proto/load.js";
 import { walkRaw } from "../../web/src/decode/raw-walk.js";
+import { walkMessage } from "../../web/src/decode/schema-walk.js";
 import {
   DEFAULT_OPEN_DEPTH,
   fieldLabel,
+  fieldMetaText,
   fieldValueText,
   flattenFields,
   readingText,
@@ -16,6 +19,13 @@ const PAYLOAD = Uint8Array.of(
   ...[0x18, 0x96, 0x01],
 );
 const fields = walkRaw(PAYLOAD, 0).fields;
+
+const AllTypes = loadFixtures(["all-types-proto3.proto"]).lookupType("fixture.p3.AllTypes");
+const schemaRows = (obj: Record<string, unknown>) =>
+  flattenFields(
+    walkMessage(AllTypes, AllTypes.encode(AllTypes.fromObject(obj)).finish(), 0).fields,
+    new Map(),
+  );
 
 describe("field rows", () => {
   it("lists open fields depth first with their paths", () => {
@@ -49,5 +59,23 @@ describe("field rows", () => {
   it("says what a schemaless LEN field was read as and what else it could be", () => {
     const inner = flattenFields(fields, new Map())[1];
     expect(inner === undefined ? undefined : readingText(inner.node)).toMatch(/^read as string/);
+  });
+
+  it("names the oneof a field belongs to beside its number, wire type and type", () => {
+    const rows = schemaRows({ o_int32: 7, f_int32: 3 });
+    expect(rows.map(fieldMetaText)).toEqual(["#5 VARINT int32", "#80 VARINT int32 · oneof choice"]);
+  });
+
+  it("reads a map entry as key → value, a missing key or value as (unset)", () => {
+    const rows = schemaRows({ m_string_string: { alice: "admin" }, m_int32_int64: { 7: 0 } });
+    const entries = rows.filter((r) => r.depth === 0);
+    expect(entries.map(fieldMetaText)).toEqual([
+      "#70 LEN map<string, string>",
+      "#71 LEN map<int32, int64>",
+    ]);
+    // protobufjs writes the default value too; without it the value reads (unset).
+    expect(entries.map((r) => fieldValueText(r.node))).toEqual(['"alice" → "admin"', "7 → 0"]);
+    const noValue = walkMessage(AllTypes, Uint8Array.of(0xba, 0x04, 0x02, 0x08, 0x07), 0).fields;
+    expect(noValue.map(fieldValueText)).toEqual(["7 → (unset)"]);
   });
 });

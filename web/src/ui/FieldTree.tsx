@@ -5,10 +5,10 @@ import { formatSize } from "./byte-text.js";
 import { isPathWithin } from "./field-path.js";
 import {
   fieldLabel,
+  fieldMetaText,
   fieldValueText,
   flattenFields,
   readingText,
-  wireTypeName,
   type FieldRow,
 } from "./field-rows.js";
 import { useSession } from "./use-session.js";
@@ -62,6 +62,8 @@ function Detail({ detail }: { readonly detail: FrameDetail }) {
     const selected = sel.field !== undefined && row.key === sel.field.join(".");
     const inside = sel.field !== undefined && !selected && isPathWithin(row.path, sel.field);
     const reading = readingText(n);
+    // The row may cut the value short; its title shows it whole (up to fieldValueText's limit).
+    const value = fieldValueText(n);
     return (
       <div
         className={`trow${selected ? " selected" : ""}${inside ? " inside" : ""}${n.facts.name === undefined && !row.packedElement ? " unknown" : ""}`}
@@ -91,12 +93,9 @@ function Detail({ detail }: { readonly detail: FrameDetail }) {
           {row.hasChildren ? (row.open ? "▾" : "▸") : ""}
         </button>
         <span className="fname">{fieldLabel(row)}</span>
-        <span className="fmeta">
-          {row.packedElement ? "" : `#${n.number} `}
-          {wireTypeName(n.wireType)} {n.facts.type}
-        </span>
-        <span className="fvalue" title={reading}>
-          {fieldValueText(n)}
+        <span className="fmeta">{fieldMetaText(row)}</span>
+        <span className="fvalue" title={reading === undefined ? value : `${value} · ${reading}`}>
+          {value}
           {reading === undefined ? null : <span className="reading"> · {reading}</span>}
         </span>
       </div>

@@ -73,10 +73,32 @@ export function fieldLabel(row: FieldRow): string {
   return row.node.facts.name ?? `#${row.node.number}`;
 }
 
-/** The decoded value as one line. */
+/** Number, wire type and type, and the oneof a field is a member of: "#4 LEN abi.Hset · oneof command". */
+export function fieldMetaText(row: FieldRow): string {
+  const n = row.node;
+  const oneof = n.facts.oneof === undefined ? "" : ` · oneof ${n.facts.oneof}`;
+  return `${row.packedElement ? "" : `#${n.number} `}${wireTypeName(n.wireType)} ${n.facts.type}${oneof}`;
+}
+
+/** The decoded value as one line; a map entry reads "key → value". */
 export function fieldValueText(node: FieldNode): string {
-  const text = valueText(fieldDecoded(node), node);
-  return text.length > VALUE_MAX ? text.slice(0, VALUE_MAX - 1) + "…" : text;
+  const value = fieldDecoded(node);
+  const text =
+    node.facts.mapEntry && value.kind === "message" ? entryText(value.fields) : undefined;
+  const line = text ?? valueText(value, node);
+  return line.length > VALUE_MAX ? line.slice(0, VALUE_MAX - 1) + "…" : line;
+}
+
+/** A map entry's key and value (fields 1 and 2; a missing one has its type's default and reads "(unset)"). */
+function entryText(fields: readonly FieldNode[]): string | undefined {
+  let key = "(unset)";
+  let value = "(unset)";
+  for (const f of fields) {
+    if (f.number === 1) key = valueText(fieldDecoded(f), f);
+    else if (f.number === 2) value = valueText(fieldDecoded(f), f);
+    else return undefined;
+  }
+  return `${key} → ${value}`;
 }
 
 function valueText(v: FieldValue, node: FieldNode): string {
