@@ -31,7 +31,8 @@ export interface FrameSink {
  * An incremental framer. `push` takes the next chunk of the stream and returns
  * the frames and issues it can complete; `end` reports what is left. The result
  * never depends on how the stream was cut into chunks. `pushTo` and `endTo` do
- * the same into a sink, for callers that keep frames as columns of numbers.
+ * the same into a sink, for callers that keep frames as columns of numbers
+ * (push and end are pushTo and endTo into a sink that makes Frame objects).
  */
 export interface Framer {
   push(chunk: Uint8Array): FramerOutput;
@@ -64,23 +65,22 @@ export abstract class FramerBase implements Framer {
   private chunkStarts: number[] = [];
   private chunkFirst = 0;
   private chunkBase = 0;
-  /** Frames completed since the last flush; hot loops may push to it directly (when `sink` is unset). */
-  protected frames: Frame[] = [];
-  /** Where frames and issues go during pushTo / endTo, instead of the arrays. */
-  protected sink: FrameSink | undefined = undefined;
-  private issues: Issue[] = [];
+  /** What `push` and `end` return: the frames and issues since the last of them. */
+  private readonly collected = new Collector();
+  /** Where frames and issues go: the sink of `pushTo` / `endTo` while they run, else `collected`. */
+  protected sink: FrameSink = this.collected;
   /** Index of the next frame; hot loops that push frames themselves advance it. */
   protected nextIndex = 0;
   private ended = false;
 
   push(chunk: Uint8Array): FramerOutput {
     this.consume(chunk);
-    return this.flush();
+    return this.collected.take();
   }
 
   end(): FramerOutput {
     this.close();
-    return this.flush();
+    return this.collected.take();
   }
 
   pushTo(chunk: Uint8Array, sink: FrameSink): void {
@@ -88,7 +88,7 @@ export abstract class FramerBase implements Framer {
     try {
       this.consume(chunk);
     } finally {
-      this.sink = undefined;
+      this.sink = this.collected;
     }
   }
 
@@ -97,7 +97,7 @@ export abstract class FramerBase implements Framer {
     try {
       this.close();
     } finally {
-      this.sink = undefined;
+      this.sink = this.collected;
     }
   }
 
@@ -184,23 +184,43 @@ export abstract class FramerBase implements Framer {
       last >= this.chunkStart && last < this.chunkEnd
         ? this.chunkIndex + 1
         : this.chunkAt(last) + 1;
-    const index = this.nextIndex++;
-    const sink = this.sink;
-    if (sink !== undefined) {
-      sink.frame(
-        index,
-        start,
-        end,
-        headStart,
-        headEnd,
-        payloadStart,
-        payloadEnd,
-        firstChunk,
-        endChunk,
-        info,
-      );
-      return;
-    }
+    this.sink.frame(
+      this.nextIndex++,
+      start,
+      end,
+      headStart,
+      headEnd,
+      payloadStart,
+      payloadEnd,
+      firstChunk,
+      endChunk,
+      info,
+    );
+  }
+
+  protected report(issue: Issue): void {
+    this.sink.issue(issue);
+    if (issue.fatal && this.stoppedAt === undefined) this.stoppedAt = this.frameStart;
+  }
+}
+
+/** The sink behind `push` and `end`: frames become Frame objects, kept with the issues until taken. */
+class Collector implements FrameSink {
+  private frames: Frame[] = [];
+  private issues: Issue[] = [];
+
+  frame(
+    index: number,
+    start: number,
+    end: number,
+    headStart: number,
+    headEnd: number,
+    payloadStart: number,
+    payloadEnd: number,
+    firstChunk: number,
+    endChunk: number,
+    info: FrameInfo | undefined,
+  ): void {
     this.frames.push(
       new FrameRecord(
         index,
@@ -217,13 +237,12 @@ export abstract class FramerBase implements Framer {
     );
   }
 
-  protected report(issue: Issue): void {
-    if (this.sink !== undefined) this.sink.issue(issue);
-    else this.issues.push(issue);
-    if (issue.fatal && this.stoppedAt === undefined) this.stoppedAt = this.frameStart;
+  issue(issue: Issue): void {
+    this.issues.push(issue);
   }
 
-  private flush(): FramerOutput {
+  /** What was collected since the last take. */
+  take(): FramerOutput {
     const out = { frames: this.frames, issues: this.issues };
     if (this.frames.length > 0) this.frames = [];
     if (this.issues.length > 0) this.issues = [];

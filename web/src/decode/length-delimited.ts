@@ -1,4 +1,3 @@
-import { FrameRecord } from "./frame.js";
 import { FramerBase } from "./framer.js";
 import { makeIssue } from "./issue.js";
 import type { LengthSpec } from "./spec.js";
@@ -104,7 +103,6 @@ export class LengthDelimitedFramer extends FramerBase {
     const little = this.spec.endian === "le";
     const view = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     const n = chunk.length;
-    const frames = this.frames;
     const sink = this.sink;
     const ci = this.chunkIndex;
     let idx = this.nextIndex;
@@ -123,34 +121,18 @@ export class LengthDelimitedFramer extends FramerBase {
       const dataStart = s + skip;
       const dataEnd = dataStart + len;
       if (len < 0 || dataEnd < s + headLen || dataEnd > base + n) break;
-      if (sink === undefined)
-        frames.push(
-          new FrameRecord(
-            idx++,
-            s,
-            dataEnd,
-            s + offset,
-            s + offset + size,
-            dataStart,
-            dataEnd,
-            ci,
-            ci + 1,
-            undefined,
-          ),
-        );
-      else
-        sink.frame(
-          idx++,
-          s,
-          dataEnd,
-          s + offset,
-          s + offset + size,
-          dataStart,
-          dataEnd,
-          ci,
-          ci + 1,
-          undefined,
-        );
+      sink.frame(
+        idx++,
+        s,
+        dataEnd,
+        s + offset,
+        s + offset + size,
+        dataStart,
+        dataEnd,
+        ci,
+        ci + 1,
+        undefined,
+      );
       i = dataEnd - base;
     }
     this.nextIndex = idx;
