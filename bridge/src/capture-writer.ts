@@ -99,10 +99,11 @@ export class CaptureWriter extends EventEmitter implements Recorder {
   private closed = false;
   private failed: Error | undefined;
   private idle: (() => void)[] = [];
-  /** sync() callers: each waits until `flushed` reaches its end (or writing ended). */
+  /**
+   * sync() callers: each waits until `flushed` reaches its end (or writing ended).
+   * While one waits, writes go out without the delay.
+   */
   private syncs: { end: number; resolve: (flushed: number) => void }[] = [];
-  /** The largest end a sync() caller waits for: writes go out without the delay until it is reached. */
-  private syncEnd = 0;
   private readonly startDrain = (): void => {
     this.timer = undefined;
     if (this.writing) return;
@@ -201,7 +202,6 @@ export class CaptureWriter extends EventEmitter implements Recorder {
   sync(): Promise<number> {
     const end = this.flushed + this.pendingBytes;
     if (this.pendingBytes === 0 || this.ended) return Promise.resolve(this.flushed);
-    this.syncEnd = Math.max(this.syncEnd, end);
     const done = new Promise<number>((resolve) => this.syncs.push({ end, resolve }));
     this.schedule();
     return done;
@@ -295,7 +295,7 @@ export class CaptureWriter extends EventEmitter implements Recorder {
   /** Starts a write now (enough queued, or closing) or arms the timer; nothing while one is in flight. */
   private schedule(): void {
     if (this.writing || this.pendingBytes === 0) return;
-    if (this.pendingBytes >= WRITE_SOON_BYTES || this.closed || this.syncEnd > this.flushed) {
+    if (this.pendingBytes >= WRITE_SOON_BYTES || this.closed || this.syncs.length > 0) {
       clearTimeout(this.timer);
       this.timer = undefined;
       this.writing = true;
@@ -337,7 +337,7 @@ export class CaptureWriter extends EventEmitter implements Recorder {
       }
       this.settleSyncs();
       // Less than WRITE_SOON_BYTES left: it waits for the timer, to be written with what follows.
-      if (!this.closed && this.pendingBytes < WRITE_SOON_BYTES && this.syncEnd <= this.flushed) {
+      if (!this.closed && this.pendingBytes < WRITE_SOON_BYTES && this.syncs.length === 0) {
         break;
       }
     }
