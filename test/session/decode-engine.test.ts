@@ -241,6 +241,20 @@ describe("DecodeEngine", () => {
     expect(more.map((r) => r.start)).toEqual([total - (total % 4)]);
   });
 
+  it("frames with nothing to check (bytes only) are told checked as they are cut", () => {
+    const { send } = harness();
+    const config: ConnectionConfig = {
+      c2s: { framing: "fixed:size=4", payload: { kind: "none" } },
+      s2c: { framing: "fixed:size=4", payload: { kind: "none" } },
+    };
+    send({ type: "configure", scope: { kind: "all" }, config });
+    const out = send(chunks("c#1", "c2s", [new Uint8Array(10), new Uint8Array(7)]));
+    const told = out.flatMap((m) => (m.type === "checks" ? [[m.dir, m.checked]] : []));
+    // 17 bytes: 4 frames of 4; the page's "checking payloads" reaches 100%.
+    expect(told.at(-1)).toEqual(["c2s", 4]);
+    expect(told.every(([dir]) => dir === "c2s")).toBe(true);
+  });
+
   it("a per-connection setting leaves the other connections alone", () => {
     const { send, read } = harness();
     send(chunks("a#1", "c2s", [hset]), chunks("a#2", "c2s", [hset]));

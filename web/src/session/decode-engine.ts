@@ -57,6 +57,14 @@ interface Connection {
  * answers UiToWorker messages through `post`; rows are gathered and sent by
  * `flush` (the worker calls it after each message). Pure: no DOM, no timers.
  */
+/** The payload checks of one stream done since the last flush: what the page is told next. */
+interface StreamChecks {
+  readonly conn: ConnKey;
+  readonly generation: number;
+  readonly dir: Direction;
+  readonly found: PayloadCheck[];
+}
+
 export class DecodeEngine {
   private readonly conns = new Map<ConnKey, Connection>();
   private readonly overrides = new Map<ConnKey, ConnectionConfig>();
@@ -64,10 +72,7 @@ export class DecodeEngine {
   private root: protobuf.Root | undefined;
   private readonly pending = new Map<ConnKey, PendingRows>();
   /** Payload checks done since the last flush, per stream. */
-  private readonly checked = new Map<
-    string,
-    { conn: ConnKey; generation: number; dir: Direction; found: PayloadCheck[] }
-  >();
+  private readonly checked = new Map<string, StreamChecks>();
 
   constructor(private readonly post: EnginePost) {}
 
@@ -120,6 +125,7 @@ export class DecodeEngine {
       const conn = this.conns.get(c.conn);
       if (s === undefined || conn === undefined || conn.generation !== c.generation) continue;
       const checked = s.checks.size === 0 ? s.infos.length : s.checks.next;
+      s.checks.told = checked;
       this.post({ type: "checks", ...c, checked }, []);
     }
     this.checked.clear();
@@ -142,6 +148,11 @@ export class DecodeEngine {
         c2s: { stoppedAt: conn.c2s.framer.stoppedAt ?? null, framing: conn.c2s.spec },
         s2c: { stoppedAt: conn.s2c.framer.stoppedAt ?? null, framing: conn.s2c.spec },
       });
+      // Frames with nothing to check (bytes only, empty payloads) are checked as they are cut.
+      for (const dir of ["c2s", "s2c"] as const) {
+        const s = conn[dir];
+        if (s.checks.size === 0 && s.infos.length > s.checks.told) this.checkedOf(conn, dir);
+      }
     }
     this.pending.clear();
     if (batches.length > 0) this.post({ type: "rows", batches }, transfer);
@@ -352,12 +363,7 @@ export class DecodeEngine {
       for (const dir of ["c2s", "s2c"] as const) {
         const s = conn[dir];
         if (s.checks.size === 0 || budget <= 0) continue;
-        const key = `${dir}|${conn.key}`;
-        let done = this.checked.get(key);
-        if (done === undefined || done.generation !== conn.generation) {
-          done = { conn: conn.key, generation: conn.generation, dir, found: [] };
-          this.checked.set(key, done);
-        }
+        const done = this.checkedOf(conn, dir);
         for (; budget > 0; budget--) {
           const r = checkPayload(s);
           if (r === undefined) break;
@@ -366,6 +372,17 @@ export class DecodeEngine {
       }
     }
     return this.hasChecks();
+  }
+
+  /** What the next `flush` tells the page of the checks of `dir` (made when there is none yet). */
+  private checkedOf(conn: Connection, dir: Direction): StreamChecks {
+    const key = `${dir}|${conn.key}`;
+    let done = this.checked.get(key);
+    if (done === undefined || done.generation !== conn.generation) {
+      done = { conn: conn.key, generation: conn.generation, dir, found: [] };
+      this.checked.set(key, done);
+    }
+    return done;
   }
 
   /** The stream of a connection as of `generation`, or undefined once it was framed again. */

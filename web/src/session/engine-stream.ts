@@ -65,6 +65,8 @@ export class CheckQueue {
   private tail = 0;
   /** Index of the first frame not checked yet. */
   next = 0;
+  /** How many frames the page was last told are checked. */
+  told = 0;
 
   get size(): number {
     return (this.tail - this.head) / 2;
