@@ -176,6 +176,19 @@ describe("length framing: spans and chunks", () => {
     ]);
   });
 
+  it("a masked length over the max names the field it came from and the length bits", () => {
+    const r = parseFramingSpec("length:mask=7fffffff,gzip=80000000");
+    if (!r.ok || r.spec.kind !== "length") throw new Error("spec");
+    const out = runFramer(new LengthDelimitedFramer(r.spec), [hexToBytes("ffffffff")]);
+    expect(out.issues.map((i) => [i.code, i.text, i.span])).toEqual([
+      [
+        "FRAME_TOO_LARGE",
+        "length 2147483647 (field 0xffffffff, length bits 0x7fffffff) exceeds max 8388608",
+        [0, 4],
+      ],
+    ]);
+  });
+
   it("rejects a length of 2^53+1 in an 8-byte field exactly, not rounded (max 2^53)", () => {
     const r = parseFramingSpec(`length:size=8,max=${2 ** 53 - 1}`);
     if (!r.ok || r.spec.kind !== "length") throw new Error("spec");

@@ -291,4 +291,30 @@ describe("the inspector page on the live demo, in Chromium", () => {
       .toBe("closed (page)");
     expect(p.errors()).toEqual([]);
   });
+
+  it("bytes that break the framing: the issue row says where, and the bytes after it stay visible", async () => {
+    const page = p.page;
+    await connectTo(page, fx.bridge.demo ?? "");
+    // A kv length field of all ones: 2^31 - 1 once the gzip bit is masked off, far over the max.
+    await page.getByLabel("Input as").selectOption("hex");
+    await page.getByTestId("send-input").fill("ff ff ff ff 01 02 03");
+    await page.getByTestId("send").click();
+    const issue = page.locator(".frame-rows .frow.issue-row.fatal");
+    await expect.poll(() => issue.count(), { timeout: LIVE_MS }).toBe(1);
+    expect(await issue.innerText()).toMatch(/@0[\s\S]*length 2147483647 \(field 0xffffffff/);
+    expect(await issue.locator(".col-issues").innerText()).toBe("FRAME_TOO_LARGE");
+    await issue.click();
+    const detail = page.getByTestId("issue-detail");
+    await expect.poll(() => detail.count()).toBe(1);
+    expect((await detail.innerText()).split(/\n+/)).toEqual([
+      "FRAME_TOO_LARGE: length 2147483647 (field 0xffffffff, length bits 0x7fffffff) exceeds max 8388608",
+      "Where: bytes 0–3 (4 bytes) of the C→S stream (0x0).",
+      "Fatal: the framer stopped at byte 0. The 7 bytes from there on are kept unframed " +
+        "(hatched in the hex view); change the framing to cut them again.",
+    ]);
+    // Every byte is still shown, marked unframed.
+    expect(await cellsWith(page, "unframed")).toEqual(range(0, 7));
+    await screenshot(page, "inspector-issue-row");
+    expect(p.errors()).toEqual([]);
+  });
 });

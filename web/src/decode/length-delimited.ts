@@ -148,7 +148,7 @@ export class LengthDelimitedFramer extends FramerBase {
       const mask = this.spec.mask;
       const v = mask === null ? raw : raw & mask;
       flags = mask === null ? 0 : Number(raw & ~mask & 0xffffffffffffffffn);
-      if (v > BigInt(this.effectiveMax)) return this.tooLarge(v.toString());
+      if (v > BigInt(this.effectiveMax)) return this.tooLarge(v.toString(), raw);
       value = Number(v);
     } else {
       if (this.maskNum >= 0) {
@@ -157,7 +157,7 @@ export class LengthDelimitedFramer extends FramerBase {
       } else {
         value = raw;
       }
-      if (value > this.effectiveMax) return this.tooLarge(String(value));
+      if (value > this.effectiveMax) return this.tooLarge(String(value), raw);
     }
     const len = value + this.spec.adjust;
     if (len < 0) {
@@ -190,12 +190,16 @@ export class LengthDelimitedFramer extends FramerBase {
     return true;
   }
 
-  private tooLarge(value: string): boolean {
+  /** Reports a length over the max; with a mask, the text shows the field the length came from. */
+  private tooLarge(value: string, raw: number | bigint): boolean {
     const s = this.frameStart;
+    const mask = this.spec.mask;
+    const from =
+      mask === null ? "" : ` (field 0x${raw.toString(16)}, length bits 0x${mask.toString(16)})`;
     this.report(
       makeIssue(
         "FRAME_TOO_LARGE",
-        `length ${value} exceeds max ${this.effectiveMax}`,
+        `length ${value}${from} exceeds max ${this.effectiveMax}`,
         [s + this.spec.offset, s + this.fieldEnd],
         true,
       ),

@@ -1,8 +1,14 @@
 import { useState } from "react";
 import type { Issue } from "../decode/issue.js";
-import type { FrameDetail } from "../session/worker-protocol.js";
+import {
+  ROW_END,
+  ROW_FLAG_FATAL,
+  ROW_START,
+  type FrameDetail,
+} from "../session/worker-protocol.js";
 import { formatSize } from "./byte-text.js";
 import { isPathWithin } from "./field-path.js";
+import { issueRowWords } from "./issue-words.js";
 import {
   fieldLabel,
   fieldMetaText,
@@ -17,6 +23,36 @@ import { VirtualList } from "./VirtualList.js";
 /** Height of a field row in pixels (theme.css: .trow). */
 const ROW_HEIGHT = 24;
 
+/** The selected issue row in words: its code and text, its bytes, and what became of the bytes after it. */
+function IssueRowDetail() {
+  const model = useSession();
+  const sel = model.selection;
+  const table = sel.conn === undefined ? undefined : model.tables.get(sel.conn);
+  const conn = sel.conn === undefined ? undefined : model.store.get(sel.conn);
+  if (table === undefined) return null;
+  const row = sel.row;
+  const dir = table.dirOf(row);
+  const lines = issueRowWords({
+    codes: table.note(row),
+    text: table.summary(row) ?? "",
+    start: table.num(row, ROW_START),
+    end: table.num(row, ROW_END),
+    fatal: (table.flags(row) & ROW_FLAG_FATAL) !== 0,
+    stoppedAt: table.status[dir].stoppedAt,
+    streamLength: conn?.[dir].length ?? 0,
+    dirName: dir === "c2s" ? "C→S" : "S→C",
+  });
+  return (
+    <div className="issue-detail" data-testid="issue-detail">
+      {lines.map((line, i) => (
+        <p key={i} className={i === 0 ? "issue" : undefined}>
+          {line}
+        </p>
+      ))}
+    </div>
+  );
+}
+
 /** The selected frame: its framing, its issues and its message as a tree of fields linked to the hex view. */
 export function FieldTree() {
   const model = useSession();
@@ -30,13 +66,13 @@ export function FieldTree() {
           <div className="toolbar">
             <h2>Fields</h2>
           </div>
-          <p className="empty">
-            {sel.row >= 0 && sel.frame === undefined
-              ? "An issue row: its bytes are marked in the hex view."
-              : sel.frame !== undefined
-                ? "Decoding…"
-                : "Select a frame to see its fields."}
-          </p>
+          {sel.row >= 0 && sel.frame === undefined ? (
+            <IssueRowDetail />
+          ) : (
+            <p className="empty">
+              {sel.frame !== undefined ? "Decoding…" : "Select a frame to see its fields."}
+            </p>
+          )}
         </>
       ) : (
         <Detail key={frameKey} detail={detail} />

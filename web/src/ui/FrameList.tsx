@@ -125,8 +125,13 @@ export function FrameList() {
         >
           {d === "c2s" ? "C→S" : "S→C"}
         </span>
-        <span className="col-size">
-          {isFrame ? formatSize(table.num(row, ROW_END) - table.num(row, ROW_START)) : ""}
+        <span
+          className="col-size"
+          title={isFrame ? undefined : "where the issue is: stream offset"}
+        >
+          {isFrame
+            ? formatSize(table.num(row, ROW_END) - table.num(row, ROW_START))
+            : `@${table.num(row, ROW_START)}`}
         </span>
         <span className="col-summary" title={summary}>
           {flags & ROW_FLAG_COMPRESSED ? <span className="badge gz">gzip</span> : null}
@@ -178,8 +183,8 @@ export function FrameList() {
         ) : null}
         <span className="muted count" data-testid="frame-count">
           {pass
-            ? `${total} rows`
-            : `${count} of ${total} rows${
+            ? `${total} row${total === 1 ? "" : "s"}`
+            : `${count} of ${total} row${total === 1 ? "" : "s"}${
                 filtered !== undefined && filtered.scanned < total
                   ? ` (searching: ${Math.floor((100 * filtered.scanned) / total)}%)`
                   : ""
