@@ -12,11 +12,16 @@ async function downloadOf(page: Page, testId: string): Promise<{ name: string; b
   return { name: dl.suggestedFilename(), bytes: readFileSync(path) };
 }
 
-/** How many connections a capture file holds (its "opened" records). */
+/** The connection numbers of a capture file's "opened" records. */
+function openedConns(capture: Buffer): string[] {
+  return [...capture.toString("latin1").matchAll(/"type":"opened","conn":(\d+)/g)].map(
+    (m) => m[1] ?? "",
+  );
+}
+
+/** How many connections a capture file holds. */
 function connectionsIn(capture: Buffer): number {
-  return new Set(
-    [...capture.toString("latin1").matchAll(/"type":"opened","conn":(\d+)/g)].map((m) => m[1]),
-  ).size;
+  return new Set(openedConns(capture)).size;
 }
 
 /** How many connections the page's store holds under keys that start with `prefix`. */
@@ -73,6 +78,10 @@ describe("export and import, in Chromium", () => {
     expect(cap.name).toMatch(/^framescope-[\d-]+T[\d-]+\.fscap$/);
     expect(cap.bytes.subarray(0, 8).toString("hex")).toBe("894653434150" + "0d0a");
     capture = cap.bytes;
+    // The capture names the conversation by the number the page shows and the JSON Lines use.
+    const shown = await page.locator(".conv.selected .conv-id").innerText();
+    expect(shown).toBe(`#${String(lines[0]?.["conn"])}`);
+    expect(openedConns(capture)).toContain(String(lines[0]?.["conn"]));
     expect(p.errors()).toEqual([]);
   });
 
@@ -104,6 +113,10 @@ describe("export and import, in Chromium", () => {
     await expect
       .poll(() => page.locator('.frame-rows .frow[data-row="0"]').innerText())
       .toMatch(/CommandRequest hset \{table: "users"/);
+    // The list marks the file's conversations (the newest, at its top) as read from a file.
+    await expect
+      .poll(() => page.locator(".conv .badge.file").first().getAttribute("title"))
+      .toBe("imported from saved.fscap");
     await screenshot(page, "export-imported");
 
     // Dropping the same file on the panel imports it again under its own name.

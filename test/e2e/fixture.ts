@@ -85,8 +85,15 @@ export async function selectFinishedConversation(page: Page): Promise<void> {
     .filter({ hasText: /C→S [\d.]+ B · 13 fr/ });
   await expect.poll(() => conv.count(), { timeout: LIVE_MS }).toBeGreaterThan(0);
   // By its key: the list is live, so "the first" may be another row by the time of the click.
-  const key = await conv.first().getAttribute("data-conn");
-  await page.locator(`.conv[data-conn="${key ?? ""}"]`).click();
+  const key = (await conv.first().getAttribute("data-conn")) ?? "";
+  // A new conversation may arrive between finding the row and the click, moving the rows
+  // (their elements are reused): click again until the page has selected this one.
+  await expect
+    .poll(async () => {
+      await page.locator(`.conv[data-conn="${key}"]`).click();
+      return page.evaluate("window.framescope.selection.conn");
+    })
+    .toBe(key);
   await expect.poll(() => page.getByTestId("frame-count").innerText()).toBe("26 rows");
 }
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { runDecodeCommand } from "../../bridge/src/decode-command.js";
-import { exportCapture } from "../../web/src/session/capture-export.js";
+import { exportCapture, exportIds } from "../../web/src/session/capture-export.js";
 import {
   CAPTURE_HEAD_SIZE,
   encodeRecordHead,
@@ -66,7 +66,7 @@ describe("capture export and import", () => {
       "closed@1500",
     ]);
     expect(r.records[0]?.kind === "event" && r.records[0].event).toMatchObject({
-      conn: 1,
+      conn: 7,
       source: "session",
       target: "127.0.0.1:9527",
     });
@@ -108,13 +108,20 @@ describe("capture export and import", () => {
     expect(readCapture(Uint8Array.of(1, 2, 3))).toMatchObject({ ok: false });
   });
 
+  it("connections keep the numbers the page shows; a number taken twice gets one above all", () => {
+    expect(exportIds([7, 210, 3])).toEqual([7, 210, 3]);
+    // Two captures on the page both have a connection 7.
+    expect(exportIds([7, 9, 7, 7])).toEqual([7, 9, 10, 11]);
+    expect(exportIds([])).toEqual([]);
+  });
+
   it("frames as JSON Lines are exactly what `framescope decode` prints for the exported capture", async () => {
     const s = store();
     const loaded = loadSchemas([KV_PROTO]);
     if (!loaded.ok) throw new Error(loaded.error.text);
     const ours = framesJsonLines(
       s,
-      [{ key: "live#7", conn: 1, config: DEFAULT_CONFIG }],
+      [{ key: "live#7", conn: 7, config: DEFAULT_CONFIG }],
       loaded.root,
     );
     if (!ours.ok) throw new Error(ours.error);

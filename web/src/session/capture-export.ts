@@ -1,8 +1,8 @@
 /**
  * The page's connections as a capture file (the bridge's format, see
- * capture-format.ts; capture-play.ts plays one back). Connections are
- * numbered 1..n in the file, in the page's order; records are ordered by time
- * (opened first, then chunks and ends), as the bridge writes them.
+ * capture-format.ts; capture-play.ts plays one back). Connections keep
+ * their numbers (see exportIds) and the page's order; records are ordered by
+ * time (opened first, then chunks and ends), as the bridge writes them.
  */
 import type { RecordedEvent } from "./bridge-protocol.js";
 import type { CaptureStore, StoredConnection } from "./capture-store.js";
@@ -62,6 +62,22 @@ function recordsOf(c: StoredConnection, id: number, out: Timed[]): void {
     });
 }
 
+/**
+ * Connection numbers in the file: each connection keeps the number the page
+ * shows (so the file, the page and a JSON Lines export name it alike); one
+ * already taken by an earlier connection (two captures on the page) gets the
+ * next number above all of them.
+ */
+export function exportIds(conns: readonly number[]): number[] {
+  const taken = new Set<number>();
+  let next = conns.reduce((m, c) => Math.max(m, c), 0) + 1;
+  return conns.map((c) => {
+    const id = taken.has(c) || !(c >= 1 && c <= 0xffffffff) ? next++ : c;
+    taken.add(id);
+    return id;
+  });
+}
+
 /** The capture file of `keys` (default: every connection), created at `created` (µs since the epoch). */
 export function exportCapture(
   store: CaptureStore,
@@ -69,10 +85,9 @@ export function exportCapture(
   keys: readonly ConnKey[] = store.keys(),
 ): Uint8Array {
   const timed: Timed[] = [];
-  keys.forEach((k, i) => {
-    const c = store.get(k);
-    if (c !== undefined) recordsOf(c, i + 1, timed);
-  });
+  const conns = keys.flatMap((k) => store.get(k) ?? []);
+  const ids = exportIds(conns.map((c) => c.conn));
+  conns.forEach((c, i) => recordsOf(c, ids[i] ?? i + 1, timed));
   // Stable: equal times keep opened < chunks < fin < closed, and each stream's chunk order.
   timed.sort((a, b) => a.time - b.time || a.order - b.order);
   const parts = [encodeCaptureHead(created), ...timed.map((t) => t.bytes)];

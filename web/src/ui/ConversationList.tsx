@@ -13,13 +13,20 @@ function endpoint(a: { address: string; port: number } | undefined): string {
     : `${a.address.includes(":") ? `[${a.address}]` : a.address}:${a.port}`;
 }
 
+/**
+ * The capture file a conversation was read from (an import, or a recording of
+ * an earlier bridge run), or undefined for a connection of this bridge run.
+ */
+export function fromFile(key: string, liveCapture: string | null): string | undefined {
+  const capture = key.slice(0, key.lastIndexOf("#"));
+  return capture === liveCapture || capture === "live" ? undefined : capture;
+}
+
 function stateText(c: StoredConnection, liveCapture: string | null): { text: string; cls: string } {
   if (c.error !== undefined) return { text: c.error.code, cls: "bad" };
   if (c.closed !== undefined) return { text: `closed (${c.closed.reason})`, cls: "done" };
   // A connection of an older capture whose end was never recorded (that bridge stopped first).
-  const capture = c.key.slice(0, c.key.lastIndexOf("#"));
-  if (capture !== liveCapture && capture !== "live")
-    return { text: "no end recorded", cls: "done" };
+  if (fromFile(c.key, liveCapture) !== undefined) return { text: "no end recorded", cls: "done" };
   if (c.c2s.endedAt !== null || c.s2c.endedAt !== null) return { text: "half-closed", cls: "open" };
   return { text: "open", cls: "open" };
 }
@@ -37,6 +44,7 @@ export function ConversationList() {
     if (key === undefined || c === undefined) return null;
     const t = model.tables.get(key);
     const st = stateText(c, liveCapture);
+    const file = fromFile(key, liveCapture);
     const info = c.info;
     const from =
       info === undefined ? "" : info.source === "tap" ? endpoint(info.client) : "this page";
@@ -50,6 +58,18 @@ export function ConversationList() {
       >
         <div className="conv-line">
           <span className="conv-id">#{c.conn}</span>
+          {file === undefined ? null : (
+            <span
+              className="badge file"
+              title={
+                file.startsWith("import:")
+                  ? `imported from ${file.slice(7)}`
+                  : `recorded in capture ${file}`
+              }
+            >
+              {file.startsWith("import:") ? "imported" : "recorded"}
+            </span>
+          )}
           <span className="conv-src">
             {info?.source === "tap" ? `tap ${info.tap ?? ""}` : "connect"}
           </span>
