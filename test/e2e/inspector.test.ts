@@ -36,19 +36,27 @@ async function cellsWith(page: Page, cls: string): Promise<number[]> {
   return offsets.sort((a, b) => a - b);
 }
 
-/** Clicks the byte at `offset` in the hex column: in its run, at its own place. */
-async function clickByte(page: Page, offset: number): Promise<void> {
+/**
+ * Where the byte at `offset` is on the page, in the hex column: in its run, at its own place.
+ * Pointer actions go to the page's coordinates, as a user's pointer does: the pointer reaching
+ * a byte marks it as the cursor, which splits its run, so an action aimed at the run's element
+ * would find another element under the pointer once the page has re-rendered.
+ */
+async function bytePoint(page: Page, offset: number): Promise<{ x: number; y: number }> {
   const run = (await runs(page)).find((r) => r.offset <= offset && offset < r.offset + r.count);
   if (run === undefined) throw new Error(`no hex cell shows byte ${offset}`);
   const cell = page.locator(`.hhex .c[data-offset="${run.offset}"]`);
   await cell.scrollIntoViewIfNeeded();
   const box = await cell.boundingBox();
   if (box === null) throw new Error(`the run of byte ${offset} is not shown`);
-  // Clicked at the page's coordinates, as a user's pointer does: the pointer reaching the byte
-  // marks it as the cursor, which splits its run, so a click aimed at the run's element
-  // would find another element under the pointer once the page has re-rendered.
   const x = box.x + ((offset - run.offset + 0.5) / run.count) * box.width;
-  await page.mouse.click(x, box.y + box.height / 2);
+  return { x, y: box.y + box.height / 2 };
+}
+
+/** Clicks the byte at `offset` in the hex column. */
+async function clickByte(page: Page, offset: number): Promise<void> {
+  const { x, y } = await bytePoint(page, offset);
+  await page.mouse.click(x, y);
   // The pointer rests on the byte: the status line names it.
   await expect
     .poll(() => page.getByTestId("hex-status").innerText())
@@ -168,6 +176,26 @@ describe("the inspector page on the live demo, in Chromium", () => {
     await page.mouse.move(5, 5);
     expect(await cellsWith(page, "len")).toEqual(range(pf.tagEnd, pf.valueStart));
     await screenshot(page, "inspector-byte-clicked");
+    expect(p.errors()).toEqual([]);
+  });
+
+  it("a drag selects a range of bytes, which belongs to its stream", async () => {
+    const page = p.page;
+    const status = page.getByTestId("hex-status");
+    const from = await bytePoint(page, 2);
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    const to = await bytePoint(page, 9);
+    await page.mouse.move(to.x, to.y, { steps: 4 });
+    await page.mouse.up();
+    // With the pointer off the bytes, the status line tells the range.
+    await page.mouse.move(5, 5);
+    await expect.poll(() => status.innerText()).toBe("8 bytes selected: [2, 10)");
+    // The other stream does not take the range along, nor does coming back restore it.
+    await page.getByTestId("hex-s2c").click();
+    await expect.poll(() => status.innerText()).not.toMatch(/selected/);
+    await page.getByTestId("hex-c2s").click();
+    await expect.poll(() => status.innerText()).not.toMatch(/selected/);
     expect(p.errors()).toEqual([]);
   });
 

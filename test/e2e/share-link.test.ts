@@ -40,6 +40,17 @@ describe("a share link, in Chromium", () => {
     expect(p.errors()).toEqual([]);
   });
 
+  it("a link pasted into an open tab applies without a reload", async () => {
+    const p = await fx.openInspector();
+    const page = p.page;
+    await expect
+      .poll(() => page.getByTestId("spec-both").inputValue())
+      .toBe("length:mask=7fffffff,gzip=80000000");
+    await page.evaluate(`location.hash = "c2s=fixed%3Asize%3D12&s2c=fixed%3Asize%3D12"`);
+    await expect.poll(() => page.getByTestId("spec-both").inputValue()).toBe("fixed:size=12");
+    expect(p.errors()).toEqual([]);
+  });
+
   it("a link with an invalid spec says so and keeps the defaults", async () => {
     const p = await fx.open(`${fx.bridge.url}#c2s=fixed%3Asize%3D0`);
     await expect

@@ -83,6 +83,13 @@ model.subscribe(() => {
   shared = hash;
   history.replaceState(null, "", `#${hash}`);
 });
+// A link pasted into the open tab (or edited in the address bar) applies too.
+window.addEventListener("hashchange", () => {
+  if (location.hash.slice(1) === shared) return;
+  const next = configFromHash(location.hash, model.defaults);
+  if (next.ok === true) model.configure(next.config);
+  else if (next.ok === false) model.notice("framing", next.error);
+});
 
 applyStoredTheme();
 const root = document.getElementById("root");

@@ -112,7 +112,9 @@ function offsetUnder(target: EventTarget, clientX: number): number | undefined {
 export function HexView() {
   const model = useSession();
   const sel = model.selection;
-  const [drag, setDrag] = useState<{ anchor: number; head: number; active: boolean } | undefined>();
+  const [dragged, setDrag] = useState<
+    { anchor: number; head: number; active: boolean; where: string } | undefined
+  >();
   const [hovered, setHovered] = useState<number | undefined>();
   const key = sel.conn;
   const conn = key === undefined ? undefined : model.store.get(key);
@@ -128,6 +130,10 @@ export function HexView() {
     ? (s: number, e: number) => (detail?.decompressed ?? new Uint8Array(0)).subarray(s, e)
     : (s: number, e: number) => stream?.read(s, e) ?? new Uint8Array(0);
   const length = payloadMode ? (detail?.decompressed?.length ?? 0) : (stream?.length ?? 0);
+  // A dragged range belongs to the bytes it was dragged over: another stream or payload drops it.
+  const where = `${key ?? ""}|${dir}|${payloadMode ? "payload" : "stream"}`;
+  const drag = dragged?.where === where ? dragged : undefined;
+  if (dragged !== undefined && drag === undefined) setDrag(undefined);
   const digits = offsetDigits(length);
 
   // What is selected, in the offsets shown.
@@ -261,7 +267,7 @@ export function HexView() {
             const o = offsetAt(e);
             if (o === undefined || e.button !== 0) return;
             e.preventDefault();
-            setDrag({ anchor: o, head: o, active: true });
+            setDrag({ anchor: o, head: o, active: true, where });
           }}
           onMouseMove={(e) => {
             const o = offsetAt(e);
