@@ -1,3 +1,4 @@
+import type { StoredConnection } from "../session/capture-store.js";
 import { useState } from "react";
 import type { SessionModel } from "../session/session-model.js";
 import { explainBridgeError } from "./bridge-errors.js";
@@ -29,6 +30,16 @@ function bridgeText(state: BridgeState, now: number): { text: string; cls: strin
     case "stopped":
       return { text: "not connected", cls: "bad", title: "" };
   }
+}
+
+/** A page connection's state in words: open, one side closed, or closed and why. */
+function openText(target: string, c: StoredConnection | undefined): string {
+  if (c?.closed !== undefined) return `connection to ${target} closed (${c.closed.reason})`;
+  if (c !== undefined && c.s2c.endedAt !== null)
+    return `connected to ${target}; the server closed its side`;
+  if (c !== undefined && c.c2s.endedAt !== null)
+    return `connected to ${target}; this side is closed`;
+  return `connected to ${target}`;
 }
 
 /** The top bar: bridge status, connect / attach / open capture, the teaching view switch, totals, theme. */
@@ -101,7 +112,7 @@ export function ConnectionBar({
             {connect.state === "pending"
               ? `connecting to ${connect.target}…`
               : connect.state === "open"
-                ? `connected to ${connect.target}`
+                ? openText(connect.target, model.store.get(connect.conn))
                 : `✕ ${explainBridgeError(connect.code, connect.text)}`}
           </span>
         )}
