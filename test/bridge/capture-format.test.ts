@@ -1,6 +1,7 @@
 import { crc32 as zlibCrc32 } from "node:zlib";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { concatBytes } from "../../web/src/decode/concat.js";
 import { bytesToHex, hexToBytes } from "../../web/src/decode/hex.js";
 import type { RecordedEvent } from "../../web/src/session/bridge-protocol.js";
 import { crc32, crc32Range } from "../../web/src/session/capture-crc32.js";
@@ -28,15 +29,7 @@ const opened: RecordedEvent = {
 };
 const fin: RecordedEvent = { type: "fin", conn: 1, dir: "c2s", time: CREATED + 30 };
 
-function join(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+const join = (...parts: Uint8Array[]): Uint8Array => concatBytes(parts);
 
 /** A small capture: head, opened, a c2s chunk "hi", an s2c chunk of 3 bytes, fin. */
 function sample(): Uint8Array {

@@ -1,7 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { hexToBytes } from "../../web/src/decode/hex.js";
-import { frameLayout, playFramer, rechunk } from "../../web/src/decode/framer-steps.js";
+import {
+  frameLayout,
+  playFramer,
+  randomReadMax,
+  rechunk,
+} from "../../web/src/decode/framer-steps.js";
 import { parseFramingSpec } from "../../web/src/decode/spec.js";
 
 const spec = (text: string) => {
@@ -68,9 +73,41 @@ describe("rechunk", () => {
       if (how === "one-byte") expect(chunks.length).toBe(4000);
       if (how === "segments") expect(chunks.map((c) => c.length)).toEqual([1460, 1460, 1080]);
       if (how === "coalesced") expect(chunks.length).toBe(1);
-      if (how === "random") expect(chunks.every((c) => c.length >= 1 && c.length <= 64)).toBe(true);
+      if (how === "random")
+        expect(chunks.every((c) => c.length >= 1 && c.length <= randomReadMax(4000))).toBe(true);
     },
   );
+
+  it.each([
+    { length: 0, max: 2 },
+    { length: 8, max: 2 },
+    { length: 13, max: 4 },
+    { length: 34, max: 9 },
+    { length: 100, max: 25 },
+    { length: 256, max: 64 },
+    { length: 4096, max: 64 },
+  ])("random reads of a $length-byte stream are at most $max bytes", ({ length, max }) => {
+    expect(randomReadMax(length)).toBe(max);
+  });
+
+  // Regression: random reads were 1..64 bytes and the first one (seed 1) was 34, so a
+  // stream of 34 bytes or less arrived in one read.
+  it("random sizes cut a 34-byte stream into several reads of 1 to 9 bytes, for any seed", () => {
+    const bytes = new Uint8Array(34);
+    for (let seed = 1; seed <= 50; seed++) {
+      const sizes = rechunk(bytes, "random", seed).map((c) => c.length);
+      expect(sizes.reduce((a, b) => a + b, 0)).toBe(34);
+      expect(sizes.length).toBeGreaterThanOrEqual(4);
+      expect(sizes.every((n) => n >= 1 && n <= 9)).toBe(true);
+    }
+  });
+
+  it("the same seed gives the same random cuts; reshuffling (the next seed) gives others", () => {
+    const bytes = new Uint8Array(13);
+    const sizes = (seed: number): number[] => rechunk(bytes, "random", seed).map((c) => c.length);
+    expect(sizes(1)).toEqual(sizes(1));
+    for (let seed = 1; seed < 10; seed++) expect(sizes(seed + 1)).not.toEqual(sizes(seed));
+  });
 
   it("frames are the same however the bytes are cut (property)", () => {
     fc.assert(

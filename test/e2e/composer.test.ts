@@ -1,18 +1,24 @@
 import { describe, expect, it } from "vitest";
 import { LIVE_MS, connectTo, usePage } from "./fixture.js";
-import { screenshot } from "./harness.js";
+import { screenshot, type OpenedPage } from "./harness.js";
 
 describe("the composer, in Chromium, on a connection to the demo kv server", () => {
   const fx = usePage({ demoIntervalSeconds: 60 });
 
-  it("checks JSON per field, previews the framed bytes and gets the CommandResponse decoded", async () => {
+  /** The inspector connected to the demo kv server, its composer set to JSON CommandRequests. */
+  async function openComposer(): Promise<OpenedPage> {
     const p = await fx.openInspector();
-    const page = p.page;
-    await connectTo(page, fx.bridge.demo ?? "");
-    await page.getByLabel("Input as").selectOption("json");
+    await connectTo(p.page, fx.bridge.demo ?? "");
+    await p.page.getByLabel("Input as").selectOption("json");
     await expect
-      .poll(() => page.getByTestId("compose-type").inputValue())
+      .poll(() => p.page.getByTestId("compose-type").inputValue())
       .toBe("abi.CommandRequest");
+    return p;
+  }
+
+  it("checks JSON per field, previews the framed bytes and gets the CommandResponse decoded", async () => {
+    const p = await openComposer();
+    const page = p.page;
     // A wrong field is named with its path, and nothing can be sent.
     await page.getByTestId("send-input").fill('{"hget":{"table":7,"key":"alice"}}');
     await expect
@@ -50,6 +56,64 @@ describe("the composer, in Chromium, on a connection to the demo kv server", () 
     await page.getByRole("button", { name: "resend" }).click();
     await expect.poll(() => c2s.count(), { timeout: LIVE_MS }).toBe(4);
     await screenshot(page, "composer-sent");
+    expect(p.errors()).toEqual([]);
+  });
+
+  it("queues a second send behind the first: split and delayed writes never interleave", async () => {
+    const p = await openComposer();
+    const page = p.page;
+    await page.getByTestId("send-input").fill('{"hget":{"table":"users","key":"alice"}}');
+    // A number field holds what is typed: emptied, it is invalid instead of snapping back to 1.
+    const writes = page.getByTestId("compose-writes");
+    await writes.press("Backspace");
+    expect(await writes.inputValue()).toBe("");
+    expect(await writes.getAttribute("aria-invalid")).toBe("true");
+    await expect
+      .poll(() => page.getByTestId("send-status").innerText())
+      .toBe("split over: a whole number from 1 to 64 writes");
+    expect(await page.getByTestId("send").isDisabled()).toBe(true);
+    await writes.pressSequentially("4");
+    expect(await writes.inputValue()).toBe("4");
+    await page.getByTestId("compose-delay").fill("250");
+    const preview = page.getByTestId("compose-preview");
+    await expect.poll(() => preview.locator(".c.wstart").count()).toBe(3);
+    // Two sends of 4 writes 250 ms apart, clicked back to back: the second waits its turn.
+    const status = page.getByTestId("send-status");
+    await page.getByTestId("send").click();
+    await page.getByTestId("send").click();
+    await expect.poll(() => status.innerText()).toMatch(/^sending: write [1-4] of 4, 1 queued$/);
+    await screenshot(page, "composer-queued");
+    await expect.poll(() => status.innerText(), { timeout: LIVE_MS }).toBe("sent 20 B in 4 writes");
+    const c2s = page.locator('.frame-rows .frow[data-dir="c2s"]');
+    const s2c = page.locator('.frame-rows .frow[data-dir="s2c"]');
+    await expect.poll(() => s2c.count(), { timeout: LIVE_MS }).toBe(2);
+    await expect
+      .poll(() => c2s.allInnerTexts())
+      .toEqual([
+        expect.stringMatching(/CommandRequest hget \{table: "users", key: "alice"\}/),
+        expect.stringMatching(/CommandRequest hget \{table: "users", key: "alice"\}/),
+      ]);
+    await expect
+      .poll(() => s2c.allInnerTexts())
+      .toEqual([
+        expect.stringMatching(/CommandResponse status: 200, values: \{string: "Alice Liddell"\}/),
+        expect.stringMatching(/CommandResponse status: 200, values: \{string: "Alice Liddell"\}/),
+      ]);
+    expect(await page.locator(".frame-rows .frow.issue-row").count()).toBe(0);
+    expect(await page.locator(".frame-rows .col-issues.has").count()).toBe(0);
+    // Disconnecting mid-send stops it and drops what is queued, saying so on one wrapped line.
+    await page.getByTestId("compose-delay").fill("2000");
+    await page.getByTestId("send").click();
+    await page.getByTestId("send").click();
+    await expect.poll(() => status.innerText()).toBe("sending: write 1 of 4, 1 queued");
+    await page.getByTestId("disconnect").click();
+    await expect
+      .poll(() => status.innerText())
+      .toBe("stopped after write 1 of 4; 1 queued send dropped: you disconnected");
+    const form = await page.locator("form.actions").boundingBox();
+    const box = await status.boundingBox();
+    expect(box !== null && form !== null && box.x + box.width <= form.x + form.width).toBe(true);
+    await screenshot(page, "composer-dropped");
     expect(p.errors()).toEqual([]);
   });
 });

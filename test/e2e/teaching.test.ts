@@ -11,6 +11,46 @@ async function frameBoxes(page: Page): Promise<string[]> {
   return titles.map((t) => /\[(\d+), (\d+)\)/.exec(t)?.slice(1).join("-") ?? t);
 }
 
+/** One lane label as the page draws it: its text, whether its whole box lies inside the lane, whether it is on top there. */
+interface LabelSeen {
+  readonly text: string;
+  readonly inside: boolean;
+  readonly onTop: boolean;
+}
+
+/** The labels of lane `lane` (in the page: a string, so the test's Node types stay out of it). */
+async function laneLabels(page: Page, lane: string): Promise<LabelSeen[]> {
+  return page.evaluate(`(() => {
+    const track = document.querySelector('.lane[data-lane="${lane}"] .lane-track');
+    const t = track.getBoundingClientRect();
+    return [...track.querySelectorAll(".lane-label")].map((l) => {
+      const r = l.getBoundingClientRect();
+      const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+      return {
+        text: l.textContent,
+        inside: r.width > 0 && r.left >= t.left && r.right <= t.right && r.top >= t.top && r.bottom <= t.bottom,
+        onTop: hit === l,
+      };
+    });
+  })()`);
+}
+
+/** The byte window's cells [from, to) as "hex/class" ("2c/head"): hex digits, and head, payload or "" by their marks. */
+async function windowBytes(page: Page, from: number, to: number): Promise<string[]> {
+  const out: string[] = [];
+  for (let at = from; at < to; at++) {
+    const cell = page.getByTestId("teach-bytes").locator(`.c[data-at="${at}"]`);
+    if ((await cell.count()) === 0) {
+      out.push("not shown");
+      continue;
+    }
+    const cls = (await cell.getAttribute("class")) ?? "";
+    const part = /\bhead\b/.test(cls) ? "head" : /\bpayload\b/.test(cls) ? "payload" : "";
+    out.push(`${await cell.locator(".tb-hex").innerText()}/${part}`);
+  }
+  return out;
+}
+
 describe("the teaching view, in Chromium", () => {
   const fx = usePage();
   let p: OpenedPage;
@@ -28,7 +68,6 @@ describe("the teaching view, in Chromium", () => {
       const next = page.getByTestId("teach-next");
       if (await next.isDisabled()) break;
       await next.click();
-      if (seen.length === 3) await screenshot(page, "teaching-step");
     }
     expect(seen).toEqual([
       "after bytes [0, 11): frame 0 complete; head: 2 of 4 bytes",
@@ -41,6 +80,17 @@ describe("the teaching view, in Chromium", () => {
     await page.getByTestId("teach-prev").click();
     expect(await page.locator(".box.needed").count()).toBe(1);
     expect(await frameBoxes(page)).toEqual(["0-9", "9-21"]);
+    await screenshot(page, "teaching-step");
+    // Read 3 of 5: frame 2's head has arrived, 125 payload bytes are still missing.
+    await page.getByTestId("teach-prev").click();
+    await expect.poll(() => state.innerText()).toMatch(/^after bytes \[21, 200\)/);
+    await screenshot(page, "teaching-tokio-head");
+    // 325 bytes: the byte window shows frame 2's length prefix (300 = 00 00 01 2c) as its head.
+    expect(await windowBytes(page, 21, 25)).toEqual(["00/head", "00/head", "01/head", "2c/head"]);
+    // ... and the bytes the framer is waiting for, from the end of this read.
+    const needed = page.getByTestId("teach-bytes").locator(".c.needed");
+    expect(await needed.first().getAttribute("data-at")).toBe("200");
+    expect(await page.locator('.lane[data-lane="bytes below"] .shown').count()).toBeGreaterThan(0);
     expect(p.errors()).toEqual([]);
   });
 
@@ -64,6 +114,11 @@ describe("the teaching view, in Chromium", () => {
       const last = page.getByRole("button", { name: "last", exact: true });
       if (!(await last.isDisabled())) await last.click();
       expect(await frameBoxes(page)).toEqual(["0-3", "3-9", "9-13"]);
+      // Every frame's number sits whole inside the lane, on top of its box.
+      expect(await laneLabels(page, "frames cut")).toEqual(
+        ["0", "1", "2"].map((text) => ({ text, inside: true, onTop: true })),
+      );
+      if (how === "one-byte") await screenshot(page, "teaching-crlf-one-byte");
     }
     await screenshot(page, "teaching-crlf");
     // A live stream of the demo plays through the same view.
@@ -74,6 +129,15 @@ describe("the teaching view, in Chromium", () => {
     await page.getByTestId("teach-rechunk").selectOption("one-byte");
     await expect.poll(() => same.innerText()).toMatch(/^13 frames from \d+ reads: the same frames/);
     await screenshot(page, "teaching-live-stream");
+    // Hundreds of 1-byte reads: the reads lane draws them merged, and the current read on top.
+    const reads = page.locator('.lane[data-lane="TCP reads"]');
+    expect(await reads.locator(".lane-note").innerText()).toMatch(/^\d[\d,]* reads, merged$/);
+    expect(await reads.locator(".tick").count()).toBeGreaterThan(0);
+    await page.getByRole("button", { name: "last", exact: true }).click();
+    await expect.poll(() => page.getByTestId("teach-at").innerText()).toMatch(/^read (\d+) of \1$/);
+    expect(await reads.locator(".tick.future").count()).toBe(0);
+    expect(await reads.locator(".box.read.now").count()).toBe(1);
+    await screenshot(page, "teaching-live-stream-last");
     expect(p.errors()).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { encodeKvFrame } from "../../bridge/src/kv/kv-framing.js";
 import { encodeRequest, encodeResponse, loadKvSchema } from "../../bridge/src/kv/kv-schema.js";
 import type { ProtoFile } from "../../web/src/session/schema-load.js";
+import { concatBytes } from "../../web/src/decode/concat.js";
 
 /** proto/kv.proto as the page loads it. */
 export const KV_PROTO: ProtoFile = {
@@ -23,13 +24,7 @@ export function kvResponseFrame(res: Parameters<typeof encodeResponse>[1]): Uint
 
 /** Joins byte arrays. */
 export function concat(...parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 /** Splits bytes at the given offsets: the chunks one TCP read each would deliver. */

@@ -50,6 +50,17 @@ describe("lessons, played through the real framer", () => {
     expect([s?.payloadStart, s?.payloadEnd]).toEqual([3, 8]);
   });
 
+  it("random sizes cut every lesson into several reads, whatever the seed", () => {
+    for (const l of lessons()) {
+      const bytes = Buffer.concat(l.chunks);
+      for (let seed = 1; seed <= 20; seed++)
+        expect(
+          rechunk(bytes, "random", seed).length,
+          `${l.id}, seed ${seed}`,
+        ).toBeGreaterThanOrEqual(4);
+    }
+  });
+
   it("re-chunking a lesson never changes its frames", () => {
     for (const l of lessons()) {
       const { spec, play: p } = play(l.id);

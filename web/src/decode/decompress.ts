@@ -1,4 +1,5 @@
 import { Gunzip } from "fflate";
+import { concatBytes } from "./concat.js";
 
 /**
  * gzip decompression with a hard cap on the output, so a payload of a few
@@ -93,7 +94,7 @@ export function gunzipBounded(
   if (trailerError !== undefined) return trailerError;
   return {
     ok: true,
-    bytes: chunks.length === 1 ? (chunks[0] as Uint8Array) : concat(chunks, total),
+    bytes: chunks.length === 1 ? (chunks[0] as Uint8Array) : concatBytes(chunks),
   };
 }
 
@@ -196,14 +197,4 @@ function updateCrc32(crc: number, bytes: Uint8Array): number {
   for (let i = 0; i < bytes.length; i++)
     c = (CRC_TABLE[(c ^ (bytes[i] ?? 0)) & 0xff] ?? 0) ^ (c >>> 8);
   return c;
-}
-
-function concat(chunks: readonly Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
 }

@@ -152,11 +152,29 @@ export type Rechunk = "one-byte" | "random" | "segments" | "coalesced";
 /** TCP's usual segment payload on Ethernet (1500 MTU - 40 bytes of IP and TCP headers). */
 export const SEGMENT_BYTES = 1460;
 
-/** Cuts `bytes` into chunks: 1-byte reads, random sizes 1..64 (seeded), 1460-byte segments, or one. */
+/** Random reads are at most this many bytes, however long the stream. */
+export const RANDOM_READ_MAX = 64;
+
+/**
+ * The largest random read for a stream of `length` bytes: a quarter of the
+ * stream rounded up, at least 2 and at most {@link RANDOM_READ_MAX}, so even a
+ * 13-byte stream arrives in several reads.
+ */
+export function randomReadMax(length: number): number {
+  return Math.min(RANDOM_READ_MAX, Math.max(2, Math.ceil(length / 4)));
+}
+
+/**
+ * Cuts `bytes` into chunks: 1-byte reads, random sizes from 1 to
+ * {@link randomReadMax} (the same `seed` gives the same cuts), 1460-byte
+ * segments, or one chunk.
+ */
 export function rechunk(bytes: Uint8Array, how: Rechunk, seed = 1): Uint8Array[] {
   const sizes: number[] = [];
+  const max = randomReadMax(bytes.length);
   let rest = bytes.length;
-  let s = seed >>> 0 || 1;
+  // Spread nearby seeds apart (golden-ratio multiply), so "reshuffle" changes the first cuts too.
+  let s = Math.imul(seed >>> 0 || 1, 0x9e3779b9) >>> 0 || 1;
   while (rest > 0) {
     let n: number;
     if (how === "one-byte") n = 1;
@@ -169,7 +187,7 @@ export function rechunk(bytes: Uint8Array, how: Rechunk, seed = 1): Uint8Array[]
       s ^= s >>> 17;
       s ^= s << 5;
       s >>>= 0;
-      n = 1 + (s % 64);
+      n = 1 + (s % max);
     }
     n = Math.min(n, rest);
     sizes.push(n);

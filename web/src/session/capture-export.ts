@@ -4,6 +4,7 @@
  * their numbers (see exportIds) and the page's order; records are ordered by
  * time (opened first, then chunks and ends), as the bridge writes them.
  */
+import { concatBytes } from "../decode/concat.js";
 import type { RecordedEvent } from "./bridge-protocol.js";
 import type { CaptureStore, StoredConnection } from "./capture-store.js";
 import { encodeCaptureHead, encodeChunkRecord, encodeEventRecord } from "./capture-format.js";
@@ -90,12 +91,5 @@ export function exportCapture(
   conns.forEach((c, i) => recordsOf(c, ids[i] ?? i + 1, timed));
   // Stable: equal times keep opened < chunks < fin < closed, and each stream's chunk order.
   timed.sort((a, b) => a.time - b.time || a.order - b.order);
-  const parts = [encodeCaptureHead(created), ...timed.map((t) => t.bytes)];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes([encodeCaptureHead(created), ...timed.map((t) => t.bytes)]);
 }

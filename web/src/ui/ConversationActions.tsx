@@ -1,38 +1,36 @@
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState, useSyncExternalStore } from "react";
 import { encodeFrame } from "../decode/encode.js";
-import { bytesToHex } from "../decode/hex.js";
 import { parseFramingSpec } from "../decode/spec.js";
 import { loadSchemas } from "../session/schema-load.js";
 import { encodeJsonMessage, type JsonFieldError } from "./compose-json.js";
 import { planWrites } from "./compose-plan.js";
-import { previewMarks } from "../decode/frame-parts.js";
+import { readWholeNumber } from "./number-field.js";
+import { WholeNumberInput } from "./WholeNumberInput.js";
 import { parseSendInput } from "./send-input.js";
+import { describeSendQueue, sendQueueOf, type SendJob, type SendQueueState } from "./send-queue.js";
 import { useSession } from "./use-session.js";
+import { ComposePreview } from "./ComposePreview.js";
 
 type ComposeMode = "text" | "hex" | "json";
 
-/** Bytes shown in the preview at most. */
-const PREVIEW_MAX = 512;
-
-interface Sent {
+interface Sent extends SendJob {
   readonly id: number;
-  readonly label: string;
-  readonly writes: readonly Uint8Array[];
-  readonly delay: number;
 }
 
 type Built =
   | { readonly ok: true; readonly writes: Uint8Array[]; readonly framed: boolean }
   | { readonly ok: false; readonly error: string; readonly fields?: readonly JsonFieldError[] };
 
-const PART_CLASS = ["", "head", "payload", "skipped"] as const;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const IDLE: SendQueueState = { running: null, queued: 0, outcome: "" };
+const noSubscribe = (): (() => void) => () => undefined;
 
 /**
  * The composer, for a connection this page opened: text with escapes, hex, or a
  * protobuf message as JSON (checked per field), optionally framed with the
- * stream's encoder; repeated and split over several writes; a byte preview
- * cut by the real framer; a history to resend; and disconnect.
+ * stream's encoder; repeated and split over several writes, each send queued
+ * behind the last one on its connection; a byte preview cut by the real
+ * framer; a history to resend; and disconnect.
  */
 export function ConversationActions() {
   const model = useSession();
@@ -43,11 +41,29 @@ export function ConversationActions() {
   const [input, setInput] = useState("");
   const [frameIt, setFrameIt] = useState(false);
   const [type, setType] = useState<string | undefined>(undefined);
-  const [copies, setCopies] = useState(1);
-  const [writes, setWrites] = useState(1);
-  const [delay, setDelay] = useState(0);
-  const [said, setSaid] = useState("");
+  // The option fields hold the text as typed; their numbers apply once valid.
+  const [copiesText, setCopiesText] = useState("1");
+  const [writesText, setWritesText] = useState("1");
+  const [delayText, setDelayText] = useState("0");
+  const copies = readWholeNumber(copiesText, 1, 100);
+  const writes = readWholeNumber(writesText, 1, 64);
+  const delay = readWholeNumber(delayText, 0, 5000);
   const [history, setHistory] = useState<readonly Sent[]>([]);
+  const info = conn?.info;
+  const mine = info?.source === "session";
+  const open = conn?.closed === undefined;
+  // One queue per connection, kept by the model: sends on it never interleave.
+  const queue =
+    key === undefined || !mine
+      ? undefined
+      : sendQueueOf(model, key, () => ({ write: (b) => model.sendBytes(key, b), wait: sleep }));
+  const sending = useSyncExternalStore(
+    queue?.subscribe ?? noSubscribe,
+    queue?.state ?? (() => IDLE),
+  );
+  useEffect(() => {
+    if (!open) queue?.cancel("the connection closed");
+  }, [queue, open]);
   const files = model.protoFiles;
   const root = useMemo(() => {
     const r = loadSchemas(files);
@@ -79,32 +95,22 @@ export function ConversationActions() {
       if (!e.ok) return { ok: false, error: `${e.code}: ${e.text}` };
       frame = e.bytes;
     }
-    return { ok: true, writes: planWrites(frame, copies, writes), framed };
+    if (!copies.ok) return { ok: false, error: `frames per write: ${copies.error}` };
+    if (!writes.ok) return { ok: false, error: `split over: ${writes.error} writes` };
+    if (!delay.ok) return { ok: false, error: `delay: ${delay.error} ms` };
+    return { ok: true, writes: planWrites(frame, copies.value, writes.value), framed };
   })();
 
-  if (key === undefined || conn?.info?.source !== "session") return null;
-  const open = conn.closed === undefined;
+  if (key === undefined || !mine || info === undefined || conn === undefined || queue === undefined)
+    return null;
+  const progress = sending.running === null ? "" : describeSendQueue(sending);
+  const status = [
+    progress,
+    built.ok || input === "" ? (progress === "" ? sending.outcome : "") : built.error,
+  ]
+    .filter((t) => t !== "")
+    .join(" · ");
 
-  const send = async (ws: readonly Uint8Array[], ms: number): Promise<void> => {
-    let n = 0;
-    for (const [i, w] of ws.entries()) {
-      if (i > 0 && ms > 0) await sleep(ms);
-      if (!model.sendBytes(key, w)) {
-        setSaid("not sent: the connection is closed");
-        return;
-      }
-      n += w.length;
-    }
-    setSaid(`sent ${n} B in ${ws.length} write${ws.length === 1 ? "" : "s"}`);
-  };
-
-  const all = built.ok ? concat(built.writes) : new Uint8Array(0);
-  const marks = built.ok && spec.ok && built.framed ? previewMarks(spec.spec, all) : undefined;
-  const boundaries = new Set<number>();
-  if (built.ok) {
-    let at = 0;
-    for (const w of built.writes.slice(0, -1)) boundaries.add((at += w.length));
-  }
   const types = root === undefined ? [] : model.schemaTypes;
 
   return (
@@ -113,19 +119,19 @@ export function ConversationActions() {
         className="actions"
         onSubmit={(e) => {
           e.preventDefault();
-          if (!built.ok || all.length === 0) return;
+          if (!built.ok || !delay.ok || built.writes.length === 0) return;
           const entry: Sent = {
             id: (history[0]?.id ?? 0) + 1,
             label: `${mode}${framed ? " framed" : ""}: ${input.slice(0, 60)}`,
             writes: built.writes,
-            delay,
+            delay: delay.value,
           };
           setHistory([entry, ...history.slice(0, 9)]);
-          void send(built.writes, delay);
+          queue.enqueue(entry);
         }}
       >
         <span className="muted">
-          #{conn.conn} to {conn.info.target}
+          #{conn.conn} to {info.target}
         </span>
         <select
           value={mode}
@@ -173,13 +179,16 @@ export function ConversationActions() {
         <button
           type="button"
           disabled={!open}
-          onClick={() => model.disconnect(key)}
+          onClick={() => {
+            queue.cancel("you disconnected");
+            model.disconnect(key);
+          }}
           data-testid="disconnect"
         >
           disconnect
         </button>
-        <span className="muted" data-testid="send-status">
-          {built.ok || input === "" ? said : built.error}
+        <span className="muted send-status" data-testid="send-status" aria-live="polite">
+          {status}
         </span>
       </form>
       <div className="actions compose-opts">
@@ -194,36 +203,37 @@ export function ConversationActions() {
         </label>
         <label>
           frames per write{" "}
-          <input
-            type="number"
+          <WholeNumberInput
+            text={copiesText}
+            onText={setCopiesText}
+            read={copies}
             min={1}
             max={100}
-            value={copies}
-            onChange={(e) => setCopies(clamp(e.target.valueAsNumber, 1, 100))}
-            data-testid="compose-copies"
+            testId="compose-copies"
           />
         </label>
         <label>
           split over{" "}
-          <input
-            type="number"
+          <WholeNumberInput
+            text={writesText}
+            onText={setWritesText}
+            read={writes}
             min={1}
             max={64}
-            value={writes}
-            onChange={(e) => setWrites(clamp(e.target.valueAsNumber, 1, 64))}
-            data-testid="compose-writes"
+            testId="compose-writes"
           />{" "}
           writes
         </label>
         <label>
           delay{" "}
-          <input
-            type="number"
+          <WholeNumberInput
+            text={delayText}
+            onText={setDelayText}
+            read={delay}
             min={0}
             max={5000}
             step={50}
-            value={delay}
-            onChange={(e) => setDelay(clamp(e.target.valueAsNumber, 0, 5000))}
+            testId="compose-delay"
           />{" "}
           ms
         </label>
@@ -237,24 +247,12 @@ export function ConversationActions() {
           ))}
         </ul>
       ) : null}
-      {built.ok && all.length > 0 ? (
-        <div className="compose-preview" data-testid="compose-preview" title="the exact bytes">
-          <span className="muted">
-            {all.length} B{marks === undefined ? "" : `, ${marks.frames} frame(s)`},{" "}
-            {built.writes.length} write(s):
-          </span>{" "}
-          {[...all.subarray(0, PREVIEW_MAX)].map((b, i) => {
-            const part = marks?.parts[i] ?? 0;
-            const alt = (marks?.frameOf[i] ?? 0) % 2 === 1 ? " fr-alt" : "";
-            const cls = `c${part === 0 ? "" : " fr"}${alt} ${PART_CLASS[part] ?? ""}${boundaries.has(i) ? " wstart" : ""}`;
-            return (
-              <span key={i} className={cls} data-part={part}>
-                {bytesToHex(Uint8Array.of(b))}
-              </span>
-            );
-          })}
-          {all.length > PREVIEW_MAX ? <span className="muted"> …</span> : null}
-        </div>
+      {built.ok && built.writes.length > 0 ? (
+        <ComposePreview
+          writes={built.writes}
+          spec={built.framed && spec.ok ? spec.spec : undefined}
+          framedCount={copies.ok ? copies.value : 1}
+        />
       ) : null}
       {history.length > 0 ? (
         <ul className="compose-history" aria-label="Sent before">
@@ -263,7 +261,7 @@ export function ConversationActions() {
               <button
                 type="button"
                 disabled={!open}
-                onClick={() => void send(h.writes, h.delay)}
+                onClick={() => queue.enqueue(h)}
                 title="send the same writes again"
               >
                 resend
@@ -278,18 +276,4 @@ export function ConversationActions() {
       ) : null}
     </div>
   );
-}
-
-function clamp(n: number, min: number, max: number): number {
-  return Number.isFinite(n) ? Math.max(min, Math.min(max, Math.floor(n))) : min;
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }

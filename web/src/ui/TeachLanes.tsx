@@ -1,151 +1,221 @@
-import type { ReactNode } from "react";
+import { useLayoutEffect, useRef, useState, type ReactNode, type Ref, type RefObject } from "react";
 import type { FramerPlay } from "../decode/framer-steps.js";
-import { bytesToHex } from "../decode/hex.js";
-
-/** Bytes shown as hex cells under the lanes at most. */
-const CELLS_MAX = 256;
+import type { Span } from "../decode/span.js";
+import { placeLabels, type LabelItem, type PlacedLabel } from "./lane-labels.js";
+import { mergeReadStarts, mergesReads, TICK_PX } from "./read-ticks.js";
 
 const pct = (n: number, total: number): string => `${(100 * n) / Math.max(1, total)}%`;
 
 /**
  * The teaching view's byte axis: lanes for the messages the sender wrote (for
  * lessons), the reads up to step `at` and the frames complete by then, the
- * bytes waiting and needed; and, for short streams, the bytes as hex cells.
+ * bytes waiting and needed, and on the axis the spans the byte window shows.
  */
 export function TeachLanes({
-  bytes,
+  total,
   play,
   at,
-  chunkCount,
   messageEnds,
+  shown,
 }: {
-  readonly bytes: Uint8Array;
+  readonly total: number;
   readonly play: FramerPlay | undefined;
   readonly at: number;
-  readonly chunkCount: number;
   readonly messageEnds: readonly number[] | undefined;
+  /** The spans the byte window below shows. */
+  readonly shown: readonly Span[];
 }) {
-  const total = bytes.length;
+  const [trackRef, trackPx] = useTrackWidth();
   const steps = play?.steps ?? [];
   const current = steps[at];
   const position = current?.chunk[1] ?? 0;
+  const done = (play?.frames ?? []).filter((f) => f.end <= position);
+  const messages: LabelItem[] = (messageEnds ?? []).map((end, i) => ({
+    key: i,
+    start: messageEnds?.[i - 1] ?? 0,
+    end,
+    text: String(i),
+  }));
+  const frameLabels = placeLabels(
+    done.map((f) => ({ key: f.index, start: f.start, end: f.end, text: String(f.index) })),
+    total,
+    trackPx,
+  );
+  const merged = mergesReads(steps.length, trackPx);
   return (
-    <>
-      <div className="lanes">
-        {messageEnds === undefined ? null : (
-          <Lane name="messages sent">
-            {messageEnds.map((end, i) => {
-              const start = messageEnds?.[i - 1] ?? 0;
-              return (
-                <span
-                  key={i}
-                  className="box msg"
-                  style={{ left: pct(start, total), width: pct(end - start, total) }}
-                  title={`message ${i}: [${start}, ${end})`}
-                >
-                  {i}
-                </span>
-              );
-            })}
-          </Lane>
-        )}
-        <Lane name="TCP reads">
-          {chunkCount > 2000
-            ? null
-            : steps.map((s, i) => (
-                <span
-                  key={i}
-                  className={`box read${i > at ? " future" : i === at ? " now" : ""}`}
-                  style={{
-                    left: pct(s.chunk[0], total),
-                    width: pct(s.chunk[1] - s.chunk[0], total),
-                  }}
-                  title={`read ${i}: [${s.chunk[0]}, ${s.chunk[1]})`}
-                />
-              ))}
+    <div className="lanes">
+      {messageEnds === undefined ? null : (
+        <Lane name="messages sent">
+          {messages.map((m) => (
+            <span
+              key={m.key}
+              className="box msg"
+              style={{ left: pct(m.start, total), width: pct(m.end - m.start, total) }}
+              title={`message ${m.key}: [${m.start}, ${m.end})`}
+            />
+          ))}
+          <Labels labels={placeLabels(messages, total, trackPx)} kind="message" />
         </Lane>
-        <Lane name="frames cut">
-          {(play?.frames ?? [])
-            .filter((f) => f.end <= position)
-            .map((f) => (
+      )}
+      <Lane
+        name="TCP reads"
+        note={merged ? `${steps.length.toLocaleString("en")} reads, merged` : undefined}
+      >
+        {merged
+          ? mergeReadStarts(
+              steps.map((s) => s.chunk[0]),
+              total,
+              Math.floor(trackPx / TICK_PX),
+            ).map((t) => (
               <span
-                key={f.index}
-                className={`box frame${f.index % 2 === 1 ? " alt" : ""}`}
-                style={{ left: pct(f.start, total), width: pct(f.end - f.start, total) }}
-                title={`frame ${f.index}: [${f.start}, ${f.end}), head [${f.headStart}, ${f.headEnd})`}
-                data-frame={f.index}
-              >
-                <span
-                  className="fhead"
-                  style={{
-                    left: pct(f.headStart - f.start, f.end - f.start),
-                    width: pct(f.headEnd - f.headStart, f.end - f.start),
-                  }}
-                />
-                {f.index}
-              </span>
-            ))}
-          {current?.waiting === undefined ? null : (
-            <span
-              className="box waiting"
-              style={{
-                left: pct(current.waiting[0], total),
-                width: pct(current.waiting[1] - current.waiting[0], total),
-              }}
-              title="received, the frame is not complete yet"
-            />
-          )}
-          {current?.needed === undefined ? null : (
-            <span
-              className="box needed"
-              style={{
-                left: pct(current.needed[0], total),
-                width: pct(current.needed[1] - current.needed[0], total),
-              }}
-              title="the bytes the framer is waiting for"
-            />
-          )}
-        </Lane>
-        <div className="axis">
-          <span>0</span>
-          <span>{total} B</span>
-        </div>
-      </div>
-      {total <= CELLS_MAX ? (
-        <div className="teach-cells" aria-label="The bytes">
-          {[...bytes].map((b, i) => {
-            const f = play?.frames.find((x) => x.start <= i && i < x.end && x.end <= position);
-            const part =
-              f === undefined
-                ? ""
-                : i >= f.headStart && i < f.headEnd
-                  ? " head"
-                  : i >= f.payloadStart && i < f.payloadEnd
-                    ? " payload"
-                    : " skipped";
-            const wait =
-              current?.waiting !== undefined && i >= current.waiting[0] && i < current.waiting[1];
-            const start = steps.some((s) => s.chunk[0] === i && i > 0) ? " chunk" : "";
-            return (
+                key={t.start}
+                className={`tick${t.start >= position ? " future" : ""}`}
+                style={{
+                  left: pct(t.start, total),
+                  // 1px more, so neighbouring slices meet without a hairline gap between them.
+                  width: `calc(${pct(t.end - t.start, total)} + 1px)`,
+                  opacity: 0.25 + 0.75 * t.density,
+                }}
+                title={`${t.count} read${t.count === 1 ? "" : "s"} start in [${t.start}, ${t.end})`}
+              />
+            ))
+          : steps.map((s, i) => (
               <span
                 key={i}
-                className={`c${part}${wait ? " pending" : ""}${i >= position ? " later" : ""}${start}`}
-              >
-                {bytesToHex(Uint8Array.of(b))}
-              </span>
-            );
-          })}
-        </div>
-      ) : null}
-    </>
+                className={`box read${i > at ? " future" : i === at ? " now" : ""}`}
+                style={{
+                  left: pct(s.chunk[0], total),
+                  width: pct(s.chunk[1] - s.chunk[0], total),
+                }}
+                title={`read ${i}: [${s.chunk[0]}, ${s.chunk[1]})`}
+              />
+            ))}
+        {merged && current !== undefined ? (
+          <span
+            className="box read now merged"
+            style={{
+              left: pct(current.chunk[0], total),
+              width: pct(current.chunk[1] - current.chunk[0], total),
+            }}
+            title={`read ${at}: [${current.chunk[0]}, ${current.chunk[1]})`}
+          />
+        ) : null}
+      </Lane>
+      <Lane name="frames cut" trackRef={trackRef}>
+        {done.map((f) => (
+          <span
+            key={f.index}
+            className={`box frame${f.index % 2 === 1 ? " alt" : ""}`}
+            style={{ left: pct(f.start, total), width: pct(f.end - f.start, total) }}
+            title={`frame ${f.index}: [${f.start}, ${f.end}), head [${f.headStart}, ${f.headEnd})`}
+            data-frame={f.index}
+          >
+            <span
+              className="fhead"
+              style={{
+                left: pct(f.headStart - f.start, f.end - f.start),
+                width: pct(f.headEnd - f.headStart, f.end - f.start),
+              }}
+            />
+          </span>
+        ))}
+        {current?.waiting === undefined ? null : (
+          <span
+            className="box waiting"
+            style={{
+              left: pct(current.waiting[0], total),
+              width: pct(current.waiting[1] - current.waiting[0], total),
+            }}
+            title="received, the frame is not complete yet"
+          />
+        )}
+        {current?.needed === undefined ? null : (
+          <span
+            className="box needed"
+            style={{
+              left: pct(current.needed[0], total),
+              width: pct(current.needed[1] - current.needed[0], total),
+            }}
+            title="the bytes the framer is waiting for"
+          />
+        )}
+        <Labels labels={frameLabels} kind="frame" />
+      </Lane>
+      <Lane name="bytes below" slim>
+        {shown.map(([s, e]) => (
+          <span
+            key={s}
+            className="shown"
+            style={{ left: pct(s, total), width: pct(e - s, total) }}
+            title={`shown as bytes below: [${s}, ${e})`}
+          />
+        ))}
+      </Lane>
+      <div className="axis">
+        <span>0</span>
+        <span>{total} B</span>
+      </div>
+    </div>
   );
 }
 
-function Lane({ name, children }: { readonly name: string; readonly children: ReactNode }) {
+function Labels({
+  labels,
+  kind,
+}: {
+  readonly labels: readonly PlacedLabel[];
+  readonly kind: string;
+}) {
+  return labels.map((l) => (
+    <span
+      key={l.key}
+      className="lane-label"
+      style={{ left: `${l.left}px`, width: `${l.width}px` }}
+      title={`${kind} ${l.text}`}
+      data-label={l.key}
+    >
+      {l.text}
+    </span>
+  ));
+}
+
+function Lane({
+  name,
+  note,
+  slim,
+  trackRef,
+  children,
+}: {
+  readonly name: string;
+  readonly note?: string | undefined;
+  readonly slim?: boolean;
+  readonly trackRef?: Ref<HTMLDivElement>;
+  readonly children: ReactNode;
+}) {
   return (
-    <div className="lane" data-lane={name}>
-      <span className="lane-name">{name}</span>
-      <div className="lane-track">{children}</div>
+    <div className={slim === true ? "lane slim" : "lane"} data-lane={name}>
+      <span className="lane-name">
+        {name}
+        {note === undefined ? null : <small className="lane-note">{note}</small>}
+      </span>
+      <div className="lane-track" ref={trackRef}>
+        {children}
+      </div>
     </div>
   );
+}
+
+/** A ref for a lane's track and its width in px, measured before the first paint and on every resize. */
+function useTrackWidth(): [RefObject<HTMLDivElement | null>, number] {
+  const ref = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState(0);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (el === null) return;
+    setWidth(el.clientWidth);
+    const observer = new ResizeObserver(() => setWidth(el.clientWidth));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+  return [ref, width];
 }

@@ -1,20 +1,35 @@
 import { useMemo, useState } from "react";
-import { frameLayout, playFramer, rechunk, type Rechunk } from "../decode/framer-steps.js";
+import {
+  frameLayout,
+  playFramer,
+  randomReadMax,
+  rechunk,
+  type FramerStep,
+  type Rechunk,
+} from "../decode/framer-steps.js";
+import type { Frame } from "../decode/frame.js";
 import { parseFramingSpec } from "../decode/spec.js";
 import type { Direction } from "../session/bridge-protocol.js";
 import { lessons, type Lesson } from "./lessons.js";
+import { TeachBytes } from "./TeachBytes.js";
 import { TeachLanes } from "./TeachLanes.js";
+import { byteWindow } from "./teach-window.js";
 import { useSession } from "./use-session.js";
+import { concatBytes } from "../decode/concat.js";
 
 /** Bytes of a live stream the teaching view plays at most (from its start). */
 const STREAM_MAX = 4096;
 
 type Chunking = "delivered" | Rechunk;
 
-const CHUNKINGS: readonly { value: Chunking; label: string }[] = [
+const NO_STEPS: readonly FramerStep[] = [];
+const NO_FRAMES: readonly Frame[] = [];
+
+/** The re-chunk choices for a stream of `length` bytes (random sizes scale with it). */
+const chunkings = (length: number): readonly { value: Chunking; label: string }[] => [
   { value: "delivered", label: "as TCP delivered them" },
   { value: "one-byte", label: "1-byte reads" },
-  { value: "random", label: "random sizes (1–64 B)" },
+  { value: "random", label: `random sizes (1–${randomReadMax(length)} B)` },
   { value: "segments", label: "1460-byte segments" },
   { value: "coalesced", label: "all coalesced in one read" },
 ];
@@ -25,16 +40,6 @@ interface Source {
   readonly chunks: readonly Uint8Array[];
   readonly messageEnds: readonly number[] | undefined;
   readonly text: string;
-}
-
-function join(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 /**
@@ -63,7 +68,7 @@ export function TeachingView() {
   })();
   const specString = specText ?? source?.spec ?? "";
   const spec = parseFramingSpec(specString);
-  const bytes = useMemo(() => join(source?.chunks ?? []), [source?.chunks]);
+  const bytes = useMemo(() => concatBytes(source?.chunks ?? []), [source?.chunks]);
   const chunks = useMemo(
     () => (chunking === "delivered" ? (source?.chunks ?? []) : rechunk(bytes, chunking, seed)),
     [chunking, source?.chunks, bytes, seed],
@@ -78,9 +83,15 @@ export function TeachingView() {
     return s.ok && delivered !== undefined ? playFramer(s.spec, delivered) : undefined;
   }, [specString, delivered]);
 
-  const steps = play?.steps ?? [];
+  const steps = play?.steps ?? NO_STEPS;
   const at = Math.max(0, Math.min(step, steps.length - 1));
   const current = steps[at];
+  const frames = play?.frames ?? NO_FRAMES;
+  const shown = useMemo(
+    () => byteWindow(bytes.length, current, frames),
+    [bytes.length, current, frames],
+  );
+  const readStarts = useMemo(() => steps.map((s) => s.chunk[0]), [steps]);
   const same =
     play !== undefined &&
     asDelivered !== undefined &&
@@ -150,7 +161,7 @@ export function TeachingView() {
                 aria-label="Re-chunk the bytes"
                 data-testid="teach-rechunk"
               >
-                {CHUNKINGS.map((c) => (
+                {chunkings(bytes.length).map((c) => (
                   <option key={c.value} value={c.value}>
                     {c.label}
                   </option>
@@ -209,11 +220,18 @@ export function TeachingView() {
             </strong>
           </div>
           <TeachLanes
-            bytes={bytes}
+            total={bytes.length}
             play={play}
             at={at}
-            chunkCount={chunks.length}
             messageEnds={source.messageEnds}
+            shown={shown.spans}
+          />
+          <TeachBytes
+            bytes={bytes}
+            rows={shown.rows}
+            step={current}
+            frames={frames}
+            readStarts={readStarts}
           />
         </div>
       )}

@@ -4,6 +4,7 @@
  * ("hget.table: a string is expected"), so the composer can show them all.
  */
 import protobuf from "protobufjs";
+import { isIntegerKind, readInteger, toLongBits } from "./compose-int.js";
 
 /** One problem in the JSON, at a dotted field path ("" for the whole message). */
 export interface JsonFieldError {
@@ -17,41 +18,30 @@ export type JsonEncodeResult =
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-const INT32 = new Set(["int32", "sint32", "sfixed32"]);
-const UINT32 = new Set(["uint32", "fixed32"]);
-const INT64 = new Set(["int64", "sint64", "sfixed64", "uint64", "fixed64"]);
-
 const isObject = (v: Json): v is { [key: string]: Json } =>
   typeof v === "object" && v !== null && !Array.isArray(v);
 
 const join = (path: string, name: string): string => (path === "" ? name : `${path}.${name}`);
 
-/** What is wrong with one scalar or enum value, or undefined when it fits. */
-function checkScalar(field: protobuf.Field, value: Json): string | undefined {
-  const t = field.type;
-  if (field.resolvedType instanceof protobuf.Enum) {
-    const e = field.resolvedType;
+/** What is wrong with one scalar or enum value of type `t`, or undefined when it fits. */
+function checkScalar(
+  t: string,
+  resolved: protobuf.ReflectionObject | null | undefined,
+  value: Json,
+): string | undefined {
+  if (resolved instanceof protobuf.Enum) {
+    const e = resolved;
     if (typeof value === "string")
       return value in e.values
         ? undefined
         : `${JSON.stringify(value)} is not a value of ${e.name} (${Object.keys(e.values).join(", ")})`;
-    return typeof value === "number" && Number.isInteger(value)
+    return typeof value === "number" && readInteger("int32", value).ok
       ? undefined
-      : `a name of ${e.name} or its number is expected`;
+      : `a name of ${e.name} or its number (an int32) is expected`;
   }
-  const integer = (min: number, max: number): string | undefined => {
-    const n = typeof value === "string" && /^-?\d+$/.test(value) ? Number(value) : value;
-    return typeof n === "number" && Number.isInteger(n) && n >= min && n <= max
-      ? undefined
-      : `${t} takes a whole number from ${min} to ${max}`;
-  };
-  if (INT32.has(t)) return integer(-(2 ** 31), 2 ** 31 - 1);
-  if (UINT32.has(t)) return integer(0, 2 ** 32 - 1);
-  if (INT64.has(t)) {
-    if (typeof value === "string" && /^-?\d+$/.test(value)) return undefined;
-    return typeof value === "number" && Number.isSafeInteger(value)
-      ? undefined
-      : `${t} takes a whole number (as a string above 2^53)`;
+  if (isIntegerKind(t)) {
+    const r = readInteger(t, value);
+    return r.ok ? undefined : r.text;
   }
   switch (t) {
     case "double":
@@ -77,7 +67,7 @@ function checkValue(field: protobuf.Field, value: Json, path: string, out: JsonF
     checkMessage(field.resolvedType, value, path, out);
     return;
   }
-  const problem = checkScalar(field, value);
+  const problem = checkScalar(field.type, field.resolvedType, value);
   if (problem !== undefined) out.push({ path, text: problem });
 }
 
@@ -108,12 +98,24 @@ function checkMessage(type: protobuf.Type, value: Json, path: string, out: JsonF
     }
     if (field instanceof protobuf.MapField) {
       if (!isObject(v)) out.push({ path: at, text: "a map takes an object" });
-      else for (const [k, item] of Object.entries(v)) checkValue(field, item, `${at}[${k}]`, out);
+      else
+        for (const [k, item] of Object.entries(v)) {
+          const key = checkMapKey(field.keyType, k);
+          if (key !== undefined) out.push({ path: `${at}[${k}]`, text: `key: ${key}` });
+          checkValue(field, item, `${at}[${k}]`, out);
+        }
     } else if (field.repeated) {
       if (!Array.isArray(v)) out.push({ path: at, text: "a repeated field takes an array" });
       else v.forEach((item, i) => checkValue(field, item, `${at}[${i}]`, out));
     } else checkValue(field, v, at, out);
   }
+}
+
+/** What is wrong with a map key (JSON writes every key as a string), or undefined. */
+function checkMapKey(keyType: string, key: string): string | undefined {
+  if (keyType === "bool")
+    return key === "true" || key === "false" ? undefined : "bool keys are true or false";
+  return isIntegerKind(keyType) ? checkScalar(keyType, undefined, key) : undefined;
 }
 
 const camel = (name: string): string =>
@@ -193,7 +195,6 @@ function writeScalar(
     w.int32(typeof v === "string" ? (resolved.values[v] ?? 0) : Number(v));
     return;
   }
-  const n = typeof v === "string" && t !== "string" && t !== "bytes" ? Number(v) : v;
   switch (t) {
     case "string":
       w.string(String(v));
@@ -205,24 +206,25 @@ function writeScalar(
       w.bool(v === true || v === "true");
       return;
     case "double":
-      w.double(Number(n));
+      w.double(Number(v));
       return;
     case "float":
-      w.float(Number(n));
+      w.float(Number(v));
       return;
     case "int64":
     case "uint64":
     case "sint64":
     case "fixed64":
     case "sfixed64":
-      w[t](typeof v === "string" ? v : Number(v));
+      // Checked to be in range, so the bigint's 64 bits are the value: no wrapping here.
+      w[t](toLongBits(typeof v === "string" || typeof v === "number" ? BigInt(v) : 0n));
       return;
     case "int32":
     case "uint32":
     case "sint32":
     case "fixed32":
     case "sfixed32":
-      w[t](Number(n));
+      w[t](Number(v));
       return;
   }
 }

@@ -7,6 +7,7 @@
 import { encodeFrame } from "../decode/encode.js";
 import { parseFramingSpec } from "../decode/spec.js";
 import { encodeUtf8 } from "../decode/utf8.js";
+import { concatBytes } from "../decode/concat.js";
 
 /** One lesson: a framing spec, the stream cut into reads, and the sender's message ends. */
 export interface Lesson {
@@ -22,16 +23,6 @@ export interface Lesson {
 
 const ascii = (s: string): Uint8Array => encodeUtf8(s);
 
-function join(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 /** Frames each payload with `spec`'s encoder. */
 function framed(spec: string, payloads: readonly Uint8Array[]): Uint8Array[] {
   const s = parseFramingSpec(spec);
@@ -45,7 +36,7 @@ function framed(spec: string, payloads: readonly Uint8Array[]): Uint8Array[] {
 
 /** Cuts the joined messages at `cuts` (absolute offsets): the reads. */
 function reads(messages: readonly Uint8Array[], cuts: readonly number[]): Uint8Array[] {
-  const all = join(messages);
+  const all = concatBytes(messages);
   const out: Uint8Array[] = [];
   let from = 0;
   for (const c of [...cuts, all.length]) {
@@ -82,10 +73,10 @@ export function lessons(): Lesson[] {
     new Uint8Array(300).fill(0x2e),
   ]);
   const adjusted = [ascii("hello"), ascii("world!")].map((p) =>
-    join([Uint8Array.of(0, p.length + 2), p]),
+    concatBytes([Uint8Array.of(0, p.length + 2), p]),
   );
   const typed = [ascii("hello"), ascii("world!")].map((p, i) =>
-    join([Uint8Array.of(i + 1, 0, p.length), p]),
+    concatBytes([Uint8Array.of(i + 1, 0, p.length), p]),
   );
   const grpc = framed("grpc", [
     Uint8Array.of(0x0a, 0x05, ...ascii("alice")),
@@ -93,7 +84,7 @@ export function lessons(): Lesson[] {
   ]);
   // Field 2 = 13 (10 0d), then field 1 = "abc" (0a 03 …): 0d 0a inside the message.
   const lines = [
-    join([Uint8Array.of(0x10, 0x0d, 0x0a, 0x03, ...ascii("abc")), ascii("\r\n")]),
+    concatBytes([Uint8Array.of(0x10, 0x0d, 0x0a, 0x03, ...ascii("abc")), ascii("\r\n")]),
     ascii("hi\r\n"),
   ];
   return [
