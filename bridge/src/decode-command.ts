@@ -12,6 +12,7 @@ import {
   type RecordOrigin,
 } from "../../web/src/decode/records.js";
 import type { Framer } from "../../web/src/decode/framer.js";
+import type { Issue } from "../../web/src/decode/issue.js";
 import { createFramerPair, type FramerPair } from "../../web/src/decode/framers.js";
 import { parseFramingSpec } from "../../web/src/decode/spec.js";
 import {
@@ -85,11 +86,13 @@ export async function runDecodeCommand(argv: readonly string[], io: CommandIo): 
         continue;
       }
       const df = ev.frame;
+      const jsonIssues: Issue[] = [];
+      const message = setup.json(ev, jsonIssues);
       lines.push(
-        JSON.stringify(frameRecord(df, setup.json(ev), origin ? { fields, origin } : { fields })),
+        JSON.stringify(frameRecord(df, message, origin ? { fields, origin } : { fields })),
       );
       const decompressed = df.message?.source.kind === "gzip";
-      for (const issue of df.message?.issues ?? []) {
+      for (const issue of [...(df.message?.issues ?? []), ...jsonIssues]) {
         issues++;
         const where = { frame: df.frame.index, decompressed };
         lines.push(JSON.stringify(issueRecord(issue, origin ? { ...where, origin } : where)));
@@ -240,7 +243,8 @@ async function prepare(argv: readonly string[], io: CommandIo) {
     throw new UsageError("--type needs --proto FILE");
 
   let mode: PayloadMode = values.raw ? { kind: "raw" } : { kind: "none" };
-  let json: (ev: StreamEvent) => Json | undefined = (ev) => {
+  // A frame's message as JSON; issues of values with no JSON form go to `issues`.
+  let json: (ev: StreamEvent, issues: Issue[]) => Json | undefined = (ev) => {
     const m = ev.type === "frame" ? ev.frame.message : undefined;
     return m === undefined ? undefined : rawMessageJson(m);
   };
@@ -274,8 +278,10 @@ async function prepare(argv: readonly string[], io: CommandIo) {
         );
       }
       mode = { kind: "schema", type };
-      json = (ev) =>
-        ev.type === "frame" && ev.frame.message ? messageToJson(ev.frame.message, type) : undefined;
+      json = (ev, issues) =>
+        ev.type === "frame" && ev.frame.message
+          ? messageToJson(ev.frame.message, type, issues)
+          : undefined;
     }
   }
   const file = positionals[0];

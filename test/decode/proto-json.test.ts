@@ -1,6 +1,7 @@
 import type protobuf from "protobufjs";
 import protojson from "protobufjs/ext/protojson.js";
 import { describe, expect, it } from "vitest";
+import type { Issue } from "../../web/src/decode/issue.js";
 import { floatJson, messageToJson, type JsonValue } from "../../web/src/decode/proto-json.js";
 import { walkMessage } from "../../web/src/decode/schema-walk.js";
 import { loadFixtures } from "../fixtures/proto/load.js";
@@ -412,6 +413,41 @@ describe("well-known types", () => {
       expect(jsonOf(WellKnown, obj)).toEqual(expected);
     });
   }
+
+  it("a value with no JSON form is an issue at its message's bytes; the generic form is printed", () => {
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [
+        { timestamp: { seconds: "253402300800" } },
+        /^Timestamp \{seconds: 253402300800, nanos: 0\} is outside/,
+      ],
+      [{ timestamp: { seconds: 1, nanos: -1 } }, /^Timestamp \{seconds: 1, nanos: -1\} is outside/],
+      [{ duration: { seconds: 1, nanos: -1 } }, /^Duration \{seconds: 1, nanos: -1\} is outside/],
+    ];
+    for (const [obj, text] of cases) {
+      const bytes = encode(WellKnown, obj);
+      const walked = walkMessage(WellKnown, bytes, 0);
+      const issues: Issue[] = [];
+      messageToJson(walked, WellKnown, issues);
+      // The issue covers the fields of the nested message: the outer field's value.
+      const outer = walked.fields[0];
+      expect(issues).toEqual([
+        {
+          code: "INVALID_WELL_KNOWN_VALUE",
+          text: expect.stringMatching(text) as string,
+          span: [outer?.valueStart, outer?.valueEnd],
+          fatal: false,
+        },
+      ]);
+    }
+    // In range: no issue.
+    const issues: Issue[] = [];
+    const ok = encode(WellKnown, {
+      timestamp: { seconds: "253402300799" },
+      duration: { seconds: 3 },
+    });
+    messageToJson(walkMessage(WellKnown, ok, 0), WellKnown, issues);
+    expect(issues).toEqual([]);
+  });
 
   it("protobufjs's protojson agrees on the in-range cases", () => {
     // Left out: out-of-range values (the official runtimes fail; we print the generic form), an

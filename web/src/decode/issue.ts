@@ -31,6 +31,7 @@ export type IssueCode =
   | "DEPTH_LIMIT"
   | "WIRE_TYPE_MISMATCH"
   | "INVALID_FIELD_NUMBER"
+  | "INVALID_WELL_KNOWN_VALUE"
   // protobuf (add codes here)
   // payload transforms
   | "DECOMPRESS_FAILED";

@@ -129,6 +129,28 @@ function lastInt(fields: ReadonlyMap<number, FieldNode[]>, number: number): bigi
   return v?.kind === "int" ? BigInt(v.value) : 0n;
 }
 
+/**
+ * Why a Timestamp or Duration holds a value its JSON form cannot show (out of
+ * range, nanos of the wrong sign), or undefined when it can (or `info` is
+ * another type). The official runtimes refuse to print such a value.
+ */
+export function wellKnownProblem(
+  info: TypeInfo,
+  fields: ReadonlyMap<number, FieldNode[]>,
+): string | undefined {
+  const name = info.fullName.slice(WKT.length);
+  if (!info.fullName.startsWith(WKT) || (name !== "Timestamp" && name !== "Duration"))
+    return undefined;
+  const seconds = lastInt(fields, 1);
+  const nanos = lastInt(fields, 2);
+  if (name === "Timestamp") {
+    if (timestampJson(seconds, nanos) !== undefined) return undefined;
+    return `Timestamp {seconds: ${seconds}, nanos: ${nanos}} is outside 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999999Z (nanos 0 to 999999999): shown as its fields`;
+  }
+  if (durationJson(seconds, nanos) !== undefined) return undefined;
+  return `Duration {seconds: ${seconds}, nanos: ${nanos}} is outside ±315576000000 s, or its nanos are out of range or of the other sign: shown as its fields`;
+}
+
 /** RFC 3339 in UTC with 0, 3, 6 or 9 fraction digits: "1972-01-01T10:00:20.021Z". */
 export function timestampJson(seconds: bigint, nanos: bigint): JsonValue | undefined {
   if (seconds < MIN_TIMESTAMP || seconds > MAX_TIMESTAMP || nanos < 0n || nanos > 999999999n)

@@ -2,7 +2,8 @@ import type { Type } from "protobufjs";
 import { toBase64 } from "./base64.js";
 import { fieldDecoded } from "./field-decode.js";
 import type { DecodedMessage, FieldNode, FieldValue } from "./proto-tree.js";
-import { isWellKnown, wellKnownJson, type JsonHooks } from "./proto-json-wkt.js";
+import { makeIssue, type Issue } from "./issue.js";
+import { isWellKnown, wellKnownJson, wellKnownProblem, type JsonHooks } from "./proto-json-wkt.js";
 import {
   childInfo,
   getTypeInfo,
@@ -38,11 +39,24 @@ export type JsonValue =
  * objects (last entry wins), the last singular scalar winning, repeated
  * singular messages merged, the last oneof member winning, well-known types in
  * their special forms, unknown fields left out. Bytes the walk could not decode
- * are left out, except invalid UTF-8 strings (printed with U+FFFD).
+ * are left out, except invalid UTF-8 strings (printed with U+FFFD). A Timestamp
+ * or Duration whose value has no JSON form (the official runtimes refuse it) is
+ * printed as its fields, with an INVALID_WELL_KNOWN_VALUE issue in `issues`.
  */
-export function messageToJson(message: DecodedMessage, type: Type): JsonValue {
-  return messageJson(message.fields, getTypeInfo(type), 0);
+export function messageToJson(message: DecodedMessage, type: Type, issues?: Issue[]): JsonValue {
+  notes = issues;
+  try {
+    return messageJson(message.fields, getTypeInfo(type), 0);
+  } finally {
+    notes = undefined;
+  }
 }
+
+/**
+ * Where messageToJson puts the issues of values the canonical form cannot
+ * show (a Timestamp out of range): set for the length of one synchronous call.
+ */
+let notes: Issue[] | undefined;
 
 /** A message's JSON from its field nodes (occurrences in wire order). */
 function messageJson(nodes: readonly FieldNode[], info: TypeInfo, depth: number): JsonValue {
@@ -50,6 +64,11 @@ function messageJson(nodes: readonly FieldNode[], info: TypeInfo, depth: number)
   if (isWellKnown(info)) {
     const special = wellKnownJson(info, fields, hooks(depth));
     if (special !== undefined) return special;
+    const why = notes === undefined ? undefined : wellKnownProblem(info, fields);
+    const first = nodes[0];
+    const last = nodes[nodes.length - 1];
+    if (why !== undefined && first !== undefined && last !== undefined)
+      notes?.push(makeIssue("INVALID_WELL_KNOWN_VALUE", why, [first.start, last.end], false));
   }
   const out: { [key: string]: JsonValue } = {};
   for (const f of info.fields) {

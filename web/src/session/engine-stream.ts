@@ -268,8 +268,19 @@ export function frameDetail(s: EngineStream, frame: Frame): FrameDetail {
     const g = gunzipBounded(payload, DEFAULT_MAX_DECOMPRESSED);
     decompressed = g.ok ? g.bytes : undefined;
   }
-  const json = s.type === undefined ? rawMessageJson(message) : messageToJson(message, s.type);
-  return { frame, message, decompressed, json: JSON.stringify(json, null, 2), framingIssues };
+  // Values with no canonical JSON form (a Timestamp out of range) are issues of the message.
+  const jsonIssues: Issue[] = [];
+  const json =
+    s.type === undefined ? rawMessageJson(message) : messageToJson(message, s.type, jsonIssues);
+  const shown =
+    jsonIssues.length === 0 ? message : { ...message, issues: [...message.issues, ...jsonIssues] };
+  return {
+    frame,
+    message: shown,
+    decompressed,
+    json: JSON.stringify(json, null, 2),
+    framingIssues,
+  };
 }
 
 function codes(issues: readonly Issue[]): string {
