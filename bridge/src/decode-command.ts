@@ -5,8 +5,7 @@ import { crc32 } from "node:zlib";
 import type { Readable, Writable } from "node:stream";
 import { messageToJson } from "../../web/src/decode/proto-json.js";
 import {
-  frameRecord,
-  issueRecord,
+  eventRecords,
   rawMessageJson,
   type Json,
   type RecordOrigin,
@@ -17,6 +16,7 @@ import { createFramerPair, type FramerPair } from "../../web/src/decode/framers.
 import { parseFramingSpec } from "../../web/src/decode/spec.js";
 import {
   StreamDecoder,
+  type DecodedFrame,
   type PayloadMode,
   type StreamEvent,
 } from "../../web/src/decode/stream-decoder.js";
@@ -80,22 +80,9 @@ export async function runDecodeCommand(argv: readonly string[], io: CommandIo): 
   const write = (events: StreamEvent[], origin?: RecordOrigin): void => {
     const lines: string[] = [];
     for (const ev of events) {
-      if (ev.type === "issue") {
-        issues++;
-        lines.push(JSON.stringify(issueRecord(ev.issue, origin ? { origin } : {})));
-        continue;
-      }
-      const df = ev.frame;
-      const jsonIssues: Issue[] = [];
-      const message = setup.json(ev, jsonIssues);
-      lines.push(
-        JSON.stringify(frameRecord(df, message, origin ? { fields, origin } : { fields })),
-      );
-      const decompressed = df.message?.source.kind === "gzip";
-      for (const issue of [...(df.message?.issues ?? []), ...jsonIssues]) {
-        issues++;
-        const where = { frame: df.frame.index, decompressed };
-        lines.push(JSON.stringify(issueRecord(issue, origin ? { ...where, origin } : where)));
+      for (const rec of eventRecords(ev, setup.json, origin ? { fields, origin } : { fields })) {
+        if (rec["type"] === "issue") issues++;
+        lines.push(JSON.stringify(rec));
       }
     }
     if (lines.length > 0) io.stdout.write(lines.join("\n") + "\n");
@@ -244,10 +231,8 @@ async function prepare(argv: readonly string[], io: CommandIo) {
 
   let mode: PayloadMode = values.raw ? { kind: "raw" } : { kind: "none" };
   // A frame's message as JSON; issues of values with no JSON form go to `issues`.
-  let json: (ev: StreamEvent, issues: Issue[]) => Json | undefined = (ev) => {
-    const m = ev.type === "frame" ? ev.frame.message : undefined;
-    return m === undefined ? undefined : rawMessageJson(m);
-  };
+  let json: (frame: DecodedFrame, issues: Issue[]) => Json | undefined = (frame) =>
+    frame.message === undefined ? undefined : rawMessageJson(frame.message);
   if ((values.proto ?? []).length > 0) {
     const files = [];
     for (const path of values.proto ?? []) {
@@ -278,10 +263,8 @@ async function prepare(argv: readonly string[], io: CommandIo) {
         );
       }
       mode = { kind: "schema", type };
-      json = (ev, issues) =>
-        ev.type === "frame" && ev.frame.message
-          ? messageToJson(ev.frame.message, type, issues)
-          : undefined;
+      json = (frame, issues) =>
+        frame.message === undefined ? undefined : messageToJson(frame.message, type, issues);
     }
   }
   const file = positionals[0];

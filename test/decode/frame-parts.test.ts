@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { hexToBytes } from "../../web/src/decode/hex.js";
 import { parseFramingSpec } from "../../web/src/decode/spec.js";
 import { previewMarks } from "../../web/src/decode/frame-parts.js";
+import { createFramer } from "../../web/src/decode/framers.js";
 
 const spec = (text: string) => {
   const r = parseFramingSpec(text);
@@ -36,5 +37,19 @@ describe("previewMarks", () => {
     const m = previewMarks(spec(c.spec), hexToBytes(c.hex));
     expect([...m.parts].join("")).toBe(c.parts);
     expect(m.frames).toBe(c.frames);
+  });
+});
+
+describe("push and end hand over arrays of their own", () => {
+  it("a frame cut short is one issue, not one in each call's output", () => {
+    // push finds nothing; end reports the bytes left: the two outputs must not share an array.
+    const marks = previewMarks(spec("length"), hexToBytes("0000000501"));
+    expect(marks.issues.map((i) => i.code)).toEqual(["BYTES_REMAINING"]);
+    const framer = createFramer(spec("length"));
+    const pushed = framer.push(hexToBytes("0000000501"));
+    const ended = framer.end();
+    expect(pushed.frames).not.toBe(ended.frames);
+    expect(pushed.issues).not.toBe(ended.issues);
+    expect([pushed.issues.length, ended.issues.length]).toEqual([0, 1]);
   });
 });

@@ -1,7 +1,9 @@
 import type protobuf from "protobufjs";
 import protojson from "protobufjs/ext/protojson.js";
 import { describe, expect, it } from "vitest";
+import { fieldDecoded } from "../../web/src/decode/field-decode.js";
 import type { Issue } from "../../web/src/decode/issue.js";
+import type { FieldNode } from "../../web/src/decode/proto-tree.js";
 import { floatJson, messageToJson, type JsonValue } from "../../web/src/decode/proto-json.js";
 import { walkMessage } from "../../web/src/decode/schema-walk.js";
 import { loadFixtures } from "../fixtures/proto/load.js";
@@ -439,6 +441,20 @@ describe("well-known types", () => {
         },
       ]);
     }
+    // Inside an Any, the packed message is walked where its bytes are: the span is in the stream.
+    const inAny = encode(WellKnown, {
+      any: anyOf(Timestamp, { seconds: "253402300800" }),
+    });
+    const base = 1000;
+    const walkedAny = walkMessage(WellKnown, inAny, base);
+    const anyIssues: Issue[] = [];
+    messageToJson(walkedAny, WellKnown, anyIssues);
+    const packed = fieldDecoded(walkedAny.fields[0] as FieldNode);
+    const value = packed.kind === "message" ? packed.fields.find((f) => f.number === 2) : undefined;
+    expect(anyIssues.map((i) => [i.code, i.span])).toEqual([
+      ["INVALID_WELL_KNOWN_VALUE", [value?.valueStart, value?.valueEnd]],
+    ]);
+    expect(value?.valueStart).toBeGreaterThan(base);
     // In range: no issue.
     const issues: Issue[] = [];
     const ok = encode(WellKnown, {

@@ -127,6 +127,32 @@ describe("a send queue", () => {
     );
   });
 
+  it("a write that throws ends its send with the reason, and the queue goes on taking sends", async () => {
+    const written: string[] = [];
+    let fail = true;
+    const queue = createSendQueue({
+      write: (bytes) => {
+        if (fail && bytes[0] === 0x12) throw new Error("socket gone");
+        written.push(hex(bytes));
+        return true;
+      },
+      wait: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    });
+    queue.enqueue(job("a", 3, 0, 1));
+    queue.enqueue(job("b", 1, 0, 2));
+    await vi.runAllTimersAsync();
+    await queue.idle();
+    expect(written).toEqual(["11"]);
+    expect(describeSendQueue(queue.state())).toBe(
+      "stopped after write 1 of 3; 1 queued send dropped: socket gone",
+    );
+    fail = false;
+    queue.enqueue(job("c", 1, 0, 3));
+    await vi.runAllTimersAsync();
+    await queue.idle();
+    expect(written).toEqual(["11", "31"]);
+  });
+
   it("says not sent when the first write finds the connection closed", async () => {
     const c = fakeConnection();
     c.close();

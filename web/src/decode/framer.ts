@@ -241,11 +241,11 @@ class Collector implements FrameSink {
     this.issues.push(issue);
   }
 
-  /** What was collected since the last take. */
+  /** What was collected since the last take: arrays of the caller's own, never filled later. */
   take(): FramerOutput {
     const out = { frames: this.frames, issues: this.issues };
-    if (this.frames.length > 0) this.frames = [];
-    if (this.issues.length > 0) this.issues = [];
+    this.frames = [];
+    this.issues = [];
     return out;
   }
 }

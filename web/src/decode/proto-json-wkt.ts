@@ -2,6 +2,7 @@ import { toBase64 } from "./base64.js";
 import { fieldDecoded } from "./field-decode.js";
 import type { JsonValue } from "./proto-json.js";
 import type { FieldNode, FieldValue } from "./proto-tree.js";
+import type { Span } from "./span.js";
 import {
   getTypeInfo,
   isType,
@@ -129,6 +130,13 @@ function lastInt(fields: ReadonlyMap<number, FieldNode[]>, number: number): bigi
   return v?.kind === "int" ? BigInt(v.value) : 0n;
 }
 
+/** Where a Timestamp's or Duration's shown value is: its last seconds and nanos fields. */
+export function wellKnownSpan(fields: ReadonlyMap<number, FieldNode[]>): Span | undefined {
+  const nodes = [fields.get(1)?.at(-1), fields.get(2)?.at(-1)].filter((n) => n !== undefined);
+  if (nodes.length === 0) return undefined;
+  return [Math.min(...nodes.map((n) => n.start)), Math.max(...nodes.map((n) => n.end))];
+}
+
 /**
  * Why a Timestamp or Duration holds a value its JSON form cannot show (out of
  * range, nanos of the wrong sign), or undefined when it can (or `info` is
@@ -188,7 +196,8 @@ function anyJson(
   hooks: JsonHooks,
 ): JsonValue {
   const urlValue = lastValue(fields, 1);
-  const bytesValue = lastValue(fields, 2);
+  const valueNode = fields.get(2)?.at(-1);
+  const bytesValue = valueNode === undefined ? undefined : fieldDecoded(valueNode);
   const url = urlValue?.kind === "string" ? urlValue.value : "";
   const bytes = bytesValue?.kind === "bytes" ? bytesValue.value : new Uint8Array(0);
   if (url === "" && bytes.length === 0) return {};
@@ -198,7 +207,8 @@ function anyJson(
       : info.type.root.lookup("." + url.slice(url.lastIndexOf("/") + 1));
   if (url === "" || !isType(found)) return { "@type": url, value: toBase64(bytes) };
   const packedInfo = getTypeInfo(found);
-  const packed = walkMessage(found, bytes, 0);
+  // Walked where its bytes are, so what is found in it has stream offsets.
+  const packed = walkMessage(found, bytes, valueNode?.valueStart ?? 0);
   const inner = hooks.message(packed.fields, packedInfo);
   if (VALUE_IN_ANY.has(packedInfo.fullName)) return { "@type": url, value: inner };
   const out: { [key: string]: JsonValue } = { "@type": url };

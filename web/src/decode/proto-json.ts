@@ -3,7 +3,13 @@ import { toBase64 } from "./base64.js";
 import { fieldDecoded } from "./field-decode.js";
 import type { DecodedMessage, FieldNode, FieldValue } from "./proto-tree.js";
 import { makeIssue, type Issue } from "./issue.js";
-import { isWellKnown, wellKnownJson, wellKnownProblem, type JsonHooks } from "./proto-json-wkt.js";
+import {
+  isWellKnown,
+  wellKnownJson,
+  wellKnownProblem,
+  wellKnownSpan,
+  type JsonHooks,
+} from "./proto-json-wkt.js";
 import {
   childInfo,
   getTypeInfo,
@@ -44,11 +50,12 @@ export type JsonValue =
  * printed as its fields, with an INVALID_WELL_KNOWN_VALUE issue in `issues`.
  */
 export function messageToJson(message: DecodedMessage, type: Type, issues?: Issue[]): JsonValue {
+  const outer = notes;
   notes = issues;
   try {
     return messageJson(message.fields, getTypeInfo(type), 0);
   } finally {
-    notes = undefined;
+    notes = outer;
   }
 }
 
@@ -65,10 +72,9 @@ function messageJson(nodes: readonly FieldNode[], info: TypeInfo, depth: number)
     const special = wellKnownJson(info, fields, hooks(depth));
     if (special !== undefined) return special;
     const why = notes === undefined ? undefined : wellKnownProblem(info, fields);
-    const first = nodes[0];
-    const last = nodes[nodes.length - 1];
-    if (why !== undefined && first !== undefined && last !== undefined)
-      notes?.push(makeIssue("INVALID_WELL_KNOWN_VALUE", why, [first.start, last.end], false));
+    const span = why === undefined ? undefined : wellKnownSpan(fields);
+    if (why !== undefined && span !== undefined)
+      notes?.push(makeIssue("INVALID_WELL_KNOWN_VALUE", why, span, false));
   }
   const out: { [key: string]: JsonValue } = {};
   for (const f of info.fields) {

@@ -4,7 +4,7 @@ import { fieldAlternatives, fieldDecoded } from "./field-decode.js";
 import { bytesToHex } from "./hex.js";
 import type { Issue } from "./issue.js";
 import type { DecodedMessage, FieldNode, FieldValue } from "./proto-tree.js";
-import type { DecodedFrame } from "./stream-decoder.js";
+import type { DecodedFrame, StreamEvent } from "./stream-decoder.js";
 
 /** A JSON value as written by `framescope decode` and the page's JSON Lines export. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -53,6 +53,28 @@ export function frameRecord(
     if (options.fields) rec["fields"] = fieldsJson(message.fields);
   }
   return rec;
+}
+
+/**
+ * The records of one stream event, in order: an issue's record, or a frame's
+ * record followed by those of its message's issues (the issues the JSON
+ * mapping finds come last). `json` makes a frame's message JSON, adding the
+ * issues it finds to `issues`.
+ */
+export function eventRecords(
+  ev: StreamEvent,
+  json: (frame: DecodedFrame, issues: Issue[]) => Json | undefined,
+  options: { readonly fields: boolean; readonly origin?: RecordOrigin },
+): { [key: string]: Json }[] {
+  const origin = options.origin === undefined ? {} : { origin: options.origin };
+  if (ev.type === "issue") return [issueRecord(ev.issue, origin)];
+  const df = ev.frame;
+  const found: Issue[] = [];
+  const out = [frameRecord(df, json(df, found), options)];
+  const where = { frame: df.frame.index, decompressed: df.message?.source.kind === "gzip" };
+  for (const issue of [...(df.message?.issues ?? []), ...found])
+    out.push(issueRecord(issue, { ...where, ...origin }));
+  return out;
 }
 
 /**

@@ -9,7 +9,12 @@ import type { SessionModel } from "./session-model.js";
 /** Imports a capture file; returns what happened in words (connections and chunks read, or the error). */
 export function importCaptureFile(model: SessionModel, name: string, bytes: Uint8Array): string {
   const player = new CapturePlayer(model, name, `import:${name}`);
-  player.push(bytes);
+  try {
+    player.push(bytes);
+  } catch (err) {
+    player.close();
+    throw err;
+  }
   const played = player.end();
   if (played.error !== undefined) {
     model.notice("capture", `${name} cannot be imported: ${played.error}`);

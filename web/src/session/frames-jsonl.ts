@@ -9,9 +9,15 @@ import type protobuf from "protobufjs";
 import type { FramerPair } from "../decode/framers.js";
 import { createFramerPair } from "../decode/framers.js";
 import { messageToJson } from "../decode/proto-json.js";
-import { frameRecord, issueRecord, rawMessageJson, type Json } from "../decode/records.js";
+import { eventRecords, rawMessageJson, type Json } from "../decode/records.js";
 import { parseFramingSpec } from "../decode/spec.js";
-import { StreamDecoder, type PayloadMode, type StreamEvent } from "../decode/stream-decoder.js";
+import type { Issue } from "../decode/issue.js";
+import {
+  StreamDecoder,
+  type DecodedFrame,
+  type PayloadMode,
+  type StreamEvent,
+} from "../decode/stream-decoder.js";
 import type { Direction } from "./bridge-protocol.js";
 import type { CaptureStore } from "./capture-store.js";
 import { findMessageType } from "./schema-load.js";
@@ -36,7 +42,10 @@ export function framesJsonLines(
     const stored = store.get(c.key);
     if (stored === undefined) continue;
     const decoders = {} as Record<Direction, StreamDecoder>;
-    const json = {} as Record<Direction, (ev: StreamEvent) => Json | undefined>;
+    const json = {} as Record<
+      Direction,
+      (frame: DecodedFrame, issues: Issue[]) => Json | undefined
+    >;
     let pair: FramerPair | undefined;
     for (const dir of ["c2s", "s2c"] as const) {
       const cfg = c.config[dir];
@@ -56,29 +65,17 @@ export function framesJsonLines(
             ? { kind: "none" }
             : { kind: "raw" };
       decoders[dir] = new StreamDecoder(spec.spec, mode, pair[dir]);
-      json[dir] = (ev) => {
-        const m = ev.type === "frame" ? ev.frame.message : undefined;
+      json[dir] = (frame, issues) => {
+        const m = frame.message;
         if (m === undefined) return undefined;
-        return type === undefined ? rawMessageJson(m) : messageToJson(m, type);
+        return type === undefined ? rawMessageJson(m) : messageToJson(m, type, issues);
       };
     }
     const write = (dir: Direction, events: readonly StreamEvent[]): void => {
       const origin = { conn: c.conn, dir };
-      for (const ev of events) {
-        if (ev.type === "issue") {
-          lines.push(JSON.stringify(issueRecord(ev.issue, { origin })));
-          continue;
-        }
-        const df = ev.frame;
-        lines.push(
-          JSON.stringify(frameRecord(df, json[dir](ev), { fields: options.fields, origin })),
-        );
-        const decompressed = df.message?.source.kind === "gzip";
-        for (const issue of df.message?.issues ?? [])
-          lines.push(
-            JSON.stringify(issueRecord(issue, { frame: df.frame.index, decompressed, origin })),
-          );
-      }
+      for (const ev of events)
+        for (const rec of eventRecords(ev, json[dir], { fields: options.fields, origin }))
+          lines.push(JSON.stringify(rec));
     };
     // The chunks of both directions in the order they arrived.
     const chunks: { dir: Direction; time: number; bytes: Uint8Array }[] = [];

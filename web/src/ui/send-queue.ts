@@ -86,12 +86,21 @@ export function createSendQueue(deps: SendQueueDeps): SendQueue {
 
   const drain = async (): Promise<void> => {
     pumping = true;
-    for (let job = waiting.shift(); job !== undefined; job = waiting.shift()) {
-      set({ running: { label: job.label, done: 0, of: job.writes.length } });
-      const outcome = await run(job, generation);
-      if (outcome !== undefined) set({ running: null, outcome });
+    try {
+      for (let job = waiting.shift(); job !== undefined; job = waiting.shift()) {
+        set({ running: { label: job.label, done: 0, of: job.writes.length } });
+        const outcome = await run(job, generation).catch(
+          // A write that throws ends this send (and drops the queued ones) like a closed connection.
+          (err: unknown) =>
+            `${stopped(state.running?.done ?? 0, job.writes.length, waiting.splice(0).length)}: ${
+              err instanceof Error ? err.message : String(err)
+            }`,
+        );
+        if (outcome !== undefined) set({ running: null, outcome });
+      }
+    } finally {
+      pumping = false;
     }
-    pumping = false;
   };
 
   return {
