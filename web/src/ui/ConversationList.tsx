@@ -1,5 +1,6 @@
 import type { StoredConnection } from "../session/capture-store.js";
 import { formatSize } from "./byte-text.js";
+import { fromFile } from "./conversation-source.js";
 import { formatClock } from "./time-format.js";
 import { useSession } from "./use-session.js";
 import { VirtualList } from "./VirtualList.js";
@@ -11,15 +12,6 @@ function endpoint(a: { address: string; port: number } | undefined): string {
   return a === undefined
     ? "?"
     : `${a.address.includes(":") ? `[${a.address}]` : a.address}:${a.port}`;
-}
-
-/**
- * The capture file a conversation was read from (an import, or a recording of
- * an earlier bridge run), or undefined for a connection of this bridge run.
- */
-export function fromFile(key: string, liveCapture: string | null): string | undefined {
-  const capture = key.slice(0, key.lastIndexOf("#"));
-  return capture === liveCapture || capture === "live" ? undefined : capture;
 }
 
 function stateText(c: StoredConnection, liveCapture: string | null): { text: string; cls: string } {
@@ -59,15 +51,8 @@ export function ConversationList() {
         <div className="conv-line">
           <span className="conv-id">#{c.conn}</span>
           {file === undefined ? null : (
-            <span
-              className="badge file"
-              title={
-                file.startsWith("import:")
-                  ? `imported from ${file.slice(7)}`
-                  : `recorded in capture ${file}`
-              }
-            >
-              {file.startsWith("import:") ? "imported" : "recorded"}
+            <span className="badge file" title={file.title}>
+              {file.label}
             </span>
           )}
           <span className="conv-src">
