@@ -315,8 +315,8 @@ describe("the inspector page on the live demo, in Chromium", () => {
     await screenshot(page, "inspector-connect-send");
     await page.getByTestId("disconnect").click();
     await expect
-      .poll(() => page.locator(".conv.selected .conv-state").innerText())
-      .toBe("closed (page)");
+      .poll(() => page.getByTestId("connect-status").innerText())
+      .toBe(`connection to ${fx.bridge.demo ?? ""} closed (page)`);
     expect(p.errors()).toEqual([]);
   });
 
