@@ -5,6 +5,11 @@ import { placeLabels, type LabelItem, type PlacedLabel } from "./lane-labels.js"
 import { mergeReadStarts, mergesReads, TICK_PX } from "./read-ticks.js";
 
 const pct = (n: number, total: number): string => `${(100 * n) / Math.max(1, total)}%`;
+/** Where bytes [start, end) of `total` sit on a lane, as CSS left and width. */
+const place = (start: number, end: number, total: number): { left: string; width: string } => ({
+  left: pct(start, total),
+  width: pct(end - start, total),
+});
 
 /**
  * The teaching view's byte axis: lanes for the messages the sender wrote (for
@@ -50,7 +55,7 @@ export function TeachLanes({
             <span
               key={m.key}
               className="box msg"
-              style={{ left: pct(m.start, total), width: pct(m.end - m.start, total) }}
+              style={place(m.start, m.end, total)}
               title={`message ${m.key}: [${m.start}, ${m.end})`}
             />
           ))}
@@ -83,20 +88,14 @@ export function TeachLanes({
               <span
                 key={i}
                 className={`box read${i > at ? " future" : i === at ? " now" : ""}`}
-                style={{
-                  left: pct(s.chunk[0], total),
-                  width: pct(s.chunk[1] - s.chunk[0], total),
-                }}
+                style={place(s.chunk[0], s.chunk[1], total)}
                 title={`read ${i}: [${s.chunk[0]}, ${s.chunk[1]})`}
               />
             ))}
         {merged && current !== undefined ? (
           <span
             className="box read now merged"
-            style={{
-              left: pct(current.chunk[0], total),
-              width: pct(current.chunk[1] - current.chunk[0], total),
-            }}
+            style={place(current.chunk[0], current.chunk[1], total)}
             title={`read ${at}: [${current.chunk[0]}, ${current.chunk[1]})`}
           />
         ) : null}
@@ -106,36 +105,27 @@ export function TeachLanes({
           <span
             key={f.index}
             className={`box frame${f.index % 2 === 1 ? " alt" : ""}`}
-            style={{ left: pct(f.start, total), width: pct(f.end - f.start, total) }}
+            style={place(f.start, f.end, total)}
             title={`frame ${f.index}: [${f.start}, ${f.end}), head [${f.headStart}, ${f.headEnd})`}
             data-frame={f.index}
           >
             <span
               className="fhead"
-              style={{
-                left: pct(f.headStart - f.start, f.end - f.start),
-                width: pct(f.headEnd - f.headStart, f.end - f.start),
-              }}
+              style={place(f.headStart - f.start, f.headEnd - f.start, f.end - f.start)}
             />
           </span>
         ))}
         {current?.waiting === undefined ? null : (
           <span
             className="box waiting"
-            style={{
-              left: pct(current.waiting[0], total),
-              width: pct(current.waiting[1] - current.waiting[0], total),
-            }}
+            style={place(current.waiting[0], current.waiting[1], total)}
             title="received, the frame is not complete yet"
           />
         )}
         {current?.needed === undefined ? null : (
           <span
             className="box needed"
-            style={{
-              left: pct(current.needed[0], total),
-              width: pct(current.needed[1] - current.needed[0], total),
-            }}
+            style={place(current.needed[0], current.needed[1], total)}
             title="the bytes the framer is waiting for"
           />
         )}
@@ -146,7 +136,7 @@ export function TeachLanes({
           <span
             key={s}
             className="shown"
-            style={{ left: pct(s, total), width: pct(e - s, total) }}
+            style={place(s, e, total)}
             title={`shown as bytes below: [${s}, ${e})`}
           />
         ))}
