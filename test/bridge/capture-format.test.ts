@@ -29,6 +29,16 @@ const opened: RecordedEvent = {
 };
 const fin: RecordedEvent = { type: "fin", conn: 1, dir: "c2s", time: CREATED + 30 };
 
+/** A record head's arguments (type, conn, dir, time, body) and an offset to write it at. */
+const recordHeadArgs = [
+  fc.constantFrom(1, 2, 9),
+  fc.nat({ max: 0xffffffff }),
+  fc.constantFrom("c2s" as const, "s2c" as const),
+  fc.maxSafeNat(),
+  fc.uint8Array({ maxLength: 300 }),
+  fc.nat({ max: 40 }),
+] as const;
+
 const join = (...parts: Uint8Array[]): Uint8Array => concatBytes(parts);
 
 /** A small capture: head, opened, a c2s chunk "hi", an s2c chunk of 3 bytes, fin. */
@@ -92,60 +102,44 @@ describe("capture format", () => {
 
   it("writeRecordHead writes encodeRecordHead's bytes at any offset, with either crc32, and nothing else", () => {
     fc.assert(
-      fc.property(
-        fc.constantFrom(1, 2, 9),
-        fc.nat({ max: 0xffffffff }),
-        fc.constantFrom("c2s" as const, "s2c" as const),
-        fc.maxSafeNat(),
-        fc.uint8Array({ maxLength: 300 }),
-        fc.nat({ max: 40 }),
-        (type, conn, dir, time, body, at) => {
-          const expected = encodeRecordHead(type, conn, dir, time, body);
-          const sum = zlibCrc32(
-            body,
-            zlibCrc32(expected.subarray(8), zlibCrc32(expected.subarray(0, 4))),
-          );
-          expect(bytesToHex(expected.subarray(4, 8))).toBe(sum.toString(16).padStart(8, "0"));
-          for (const crc of [crc32, zlibCrc32]) {
-            const out = new Uint8Array(at + 24 + 8).fill(0x77);
-            writeRecordHead(out, at, type, conn, dir, time, body, crc);
-            expect(bytesToHex(out.subarray(at, at + 24))).toBe(bytesToHex(expected));
-            expect(out.subarray(0, at).every((b) => b === 0x77)).toBe(true);
-            expect(out.subarray(at + 24).every((b) => b === 0x77)).toBe(true);
-          }
-          const r = readCapture(join(encodeCaptureHead(CREATED), expected, body));
-          if (!r.ok) throw new Error(r.text);
-          expect(r.tail).toBeNull();
-        },
-      ),
+      fc.property(...recordHeadArgs, (type, conn, dir, time, body, at) => {
+        const expected = encodeRecordHead(type, conn, dir, time, body);
+        const sum = zlibCrc32(
+          body,
+          zlibCrc32(expected.subarray(8), zlibCrc32(expected.subarray(0, 4))),
+        );
+        expect(bytesToHex(expected.subarray(4, 8))).toBe(sum.toString(16).padStart(8, "0"));
+        for (const crc of [crc32, zlibCrc32]) {
+          const out = new Uint8Array(at + 24 + 8).fill(0x77);
+          writeRecordHead(out, at, type, conn, dir, time, body, crc);
+          expect(bytesToHex(out.subarray(at, at + 24))).toBe(bytesToHex(expected));
+          expect(out.subarray(0, at).every((b) => b === 0x77)).toBe(true);
+          expect(out.subarray(at + 24).every((b) => b === 0x77)).toBe(true);
+        }
+        const r = readCapture(join(encodeCaptureHead(CREATED), expected, body));
+        if (!r.ok) throw new Error(r.text);
+        expect(r.tail).toBeNull();
+      }),
     );
   });
 
   it("putRecordHead writes encodeRecordHead's bytes, with the body in place after it or with a crc", () => {
     fc.assert(
-      fc.property(
-        fc.constantFrom(1, 2, 9),
-        fc.nat({ max: 0xffffffff }),
-        fc.constantFrom("c2s" as const, "s2c" as const),
-        fc.maxSafeNat(),
-        fc.uint8Array({ maxLength: 300 }),
-        fc.nat({ max: 40 }),
-        (type, conn, dir, time, body, at) => {
-          const expected = bytesToHex(encodeRecordHead(type, conn, dir, time, body));
-          const out = new Uint8Array(at + 24 + body.length + 8).fill(0x77);
-          const view = new DataView(out.buffer);
-          out.set(body, at + 24);
-          putRecordHead(view, at, type, conn, dir, time, body);
-          expect(bytesToHex(out.subarray(at, at + 24))).toBe(expected);
-          expect(out.subarray(at + 24, at + 24 + body.length)).toEqual(body);
-          expect(out.subarray(0, at).every((b) => b === 0x77)).toBe(true);
-          expect(out.subarray(at + 24 + body.length).every((b) => b === 0x77)).toBe(true);
-          out.fill(0x77);
-          putRecordHead(view, at, type, conn, dir, time, body, zlibCrc32);
-          expect(bytesToHex(out.subarray(at, at + 24))).toBe(expected);
-          expect(out.subarray(at + 24).every((b) => b === 0x77)).toBe(true);
-        },
-      ),
+      fc.property(...recordHeadArgs, (type, conn, dir, time, body, at) => {
+        const expected = bytesToHex(encodeRecordHead(type, conn, dir, time, body));
+        const out = new Uint8Array(at + 24 + body.length + 8).fill(0x77);
+        const view = new DataView(out.buffer);
+        out.set(body, at + 24);
+        putRecordHead(view, at, type, conn, dir, time, body);
+        expect(bytesToHex(out.subarray(at, at + 24))).toBe(expected);
+        expect(out.subarray(at + 24, at + 24 + body.length)).toEqual(body);
+        expect(out.subarray(0, at).every((b) => b === 0x77)).toBe(true);
+        expect(out.subarray(at + 24 + body.length).every((b) => b === 0x77)).toBe(true);
+        out.fill(0x77);
+        putRecordHead(view, at, type, conn, dir, time, body, zlibCrc32);
+        expect(bytesToHex(out.subarray(at, at + 24))).toBe(expected);
+        expect(out.subarray(at + 24).every((b) => b === 0x77)).toBe(true);
+      }),
     );
   });
 

@@ -2,6 +2,14 @@ import { describe, expect, it } from "vitest";
 import { LIVE_MS, connectTo, usePage } from "./fixture.js";
 import { screenshot, type OpenedPage } from "./harness.js";
 
+/** A frame row of the request `{"hget":{"table":"users","key":"alice"}}`, and of its answer. */
+const HGET_ALICE: unknown = expect.stringMatching(
+  /CommandRequest hget \{table: "users", key: "alice"\}/,
+);
+const ALICE_LIDDELL: unknown = expect.stringMatching(
+  /CommandResponse status: 200, values: \{string: "Alice Liddell"\}/,
+);
+
 describe("the composer, in Chromium, on a connection to the demo kv server", () => {
   const fx = usePage({ demoIntervalSeconds: 60 });
 
@@ -43,12 +51,7 @@ describe("the composer, in Chromium, on a connection to the demo kv server", () 
     const c2s = page.locator('.frame-rows .frow[data-dir="c2s"]');
     const s2c = page.locator('.frame-rows .frow[data-dir="s2c"]');
     // Summaries come from the worker once a row is shown.
-    await expect
-      .poll(() => c2s.allInnerTexts())
-      .toEqual([
-        expect.stringMatching(/CommandRequest hget \{table: "users", key: "alice"\}/),
-        expect.stringMatching(/CommandRequest hget \{table: "users", key: "alice"\}/),
-      ]);
+    await expect.poll(() => c2s.allInnerTexts()).toEqual([HGET_ALICE, HGET_ALICE]);
     await expect
       .poll(() => s2c.first().innerText())
       .toMatch(/CommandResponse status: 200, values: \{string: "Alice Liddell"\}/);
@@ -87,18 +90,8 @@ describe("the composer, in Chromium, on a connection to the demo kv server", () 
     const c2s = page.locator('.frame-rows .frow[data-dir="c2s"]');
     const s2c = page.locator('.frame-rows .frow[data-dir="s2c"]');
     await expect.poll(() => s2c.count(), { timeout: LIVE_MS }).toBe(2);
-    await expect
-      .poll(() => c2s.allInnerTexts())
-      .toEqual([
-        expect.stringMatching(/CommandRequest hget \{table: "users", key: "alice"\}/),
-        expect.stringMatching(/CommandRequest hget \{table: "users", key: "alice"\}/),
-      ]);
-    await expect
-      .poll(() => s2c.allInnerTexts())
-      .toEqual([
-        expect.stringMatching(/CommandResponse status: 200, values: \{string: "Alice Liddell"\}/),
-        expect.stringMatching(/CommandResponse status: 200, values: \{string: "Alice Liddell"\}/),
-      ]);
+    await expect.poll(() => c2s.allInnerTexts()).toEqual([HGET_ALICE, HGET_ALICE]);
+    await expect.poll(() => s2c.allInnerTexts()).toEqual([ALICE_LIDDELL, ALICE_LIDDELL]);
     expect(await page.locator(".frame-rows .frow.issue-row").count()).toBe(0);
     expect(await page.locator(".frame-rows .col-issues.has").count()).toBe(0);
     // Disconnecting mid-send stops it and drops what is queued, saying so on one wrapped line.
