@@ -105,3 +105,15 @@ export async function connectTo(page: Page, target: string): Promise<void> {
     .poll(() => page.getByTestId("connect-status").innerText())
     .toBe(`connected to ${target}`);
 }
+
+/**
+ * The size column of the listed rows: every frame row says `size`; an issue row (bytes
+ * left when a stream ends, say) gives its stream offset instead. At least `least` frame rows.
+ */
+export async function expectFrameSizes(page: Page, size: string, least = 1): Promise<void> {
+  const frames = page.locator(".frame-rows .frow:not(.issue-row) .col-size");
+  await expect.poll(() => frames.count(), { timeout: LIVE_MS }).toBeGreaterThanOrEqual(least);
+  expect(new Set(await frames.allInnerTexts())).toEqual(new Set([size]));
+  const where = await page.locator(".frame-rows .frow.issue-row .col-size").allInnerTexts();
+  expect(where.filter((s) => !/^@\d+$/.test(s))).toEqual([]);
+}

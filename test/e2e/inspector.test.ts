@@ -1,7 +1,13 @@
 import { createServer, type AddressInfo } from "node:net";
 import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { LIVE_MS, connectTo, selectFinishedConversation, usePage } from "./fixture.js";
+import {
+  LIVE_MS,
+  connectTo,
+  expectFrameSizes,
+  selectFinishedConversation,
+  usePage,
+} from "./fixture.js";
 import { screenshot, type OpenedPage } from "./harness.js";
 import { kvRequestFrame } from "../session/kv-fixtures.js";
 
@@ -242,8 +248,7 @@ describe("the inspector page on the live demo, in Chromium", () => {
     await page.getByTestId("preset-both").selectOption("fixed12");
     await expect.poll(() => page.getByTestId("spec-both").inputValue()).toBe("fixed:size=12");
     await expect.poll(() => rows.first().innerText()).toMatch(/12 B/);
-    const sizes = await page.locator(".frame-rows .frow .col-size").allInnerTexts();
-    expect(sizes.filter((s) => s !== "").every((s) => s === "12 B")).toBe(true);
+    await expectFrameSizes(page, "12 B");
     expect(await page.getByTestId("frame-count").innerText()).not.toBe(before);
     await screenshot(page, "inspector-fixed12");
     // An invalid value in the form explains itself and changes nothing.

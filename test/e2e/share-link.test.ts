@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LIVE_MS, usePage } from "./fixture.js";
+import { LIVE_MS, expectFrameSizes, usePage } from "./fixture.js";
 import { screenshot } from "./harness.js";
 
 describe("a share link, in Chromium", () => {
@@ -15,10 +15,7 @@ describe("a share link, in Chromium", () => {
     const second = await fx.open(link);
     const page = second.page;
     await expect.poll(() => page.getByTestId("spec-both").inputValue()).toBe("fixed:size=12");
-    const sizes = page.locator(".frame-rows .frow .col-size");
-    await expect.poll(() => sizes.count(), { timeout: LIVE_MS }).toBeGreaterThan(2);
-    const texts = await sizes.allInnerTexts();
-    expect(texts.filter((s) => s !== "").every((s) => s === "12 B")).toBe(true);
+    await expectFrameSizes(page, "12 B", 3);
     for (const d of ["c2s", "s2c"])
       expect(await page.getByTestId(`type-${d}`).inputValue()).toBe(
         await first.page.getByTestId(`type-${d}`).inputValue(),
