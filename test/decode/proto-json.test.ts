@@ -4,7 +4,15 @@ import { describe, expect, it } from "vitest";
 import { fieldDecoded } from "../../web/src/decode/field-decode.js";
 import type { Issue } from "../../web/src/decode/issue.js";
 import type { FieldNode } from "../../web/src/decode/proto-tree.js";
-import { floatJson, messageToJson, type JsonValue } from "../../web/src/decode/proto-json.js";
+import {
+  floatJson,
+  jsonIssues,
+  messageToJson,
+  type JsonValue,
+} from "../../web/src/decode/proto-json.js";
+import { mayHoldCheckedValue } from "../../web/src/decode/proto-json-wkt.js";
+import { getTypeInfo } from "../../web/src/decode/schema-walk-info.js";
+import { loadSchemas } from "../../web/src/session/schema-load.js";
 import { walkMessage } from "../../web/src/decode/schema-walk.js";
 import { loadFixtures } from "../fixtures/proto/load.js";
 import { hexToBytes } from "./helpers.js";
@@ -463,6 +471,39 @@ describe("well-known types", () => {
     });
     messageToJson(walkMessage(WellKnown, ok, 0), WellKnown, issues);
     expect(issues).toEqual([]);
+  });
+
+  it("jsonIssues finds the same issues without keeping the JSON, and skips types that cannot hold one", () => {
+    const bad = walkMessage(
+      WellKnown,
+      encode(WellKnown, { duration: { seconds: 1, nanos: -1 } }),
+      0,
+    );
+    expect(jsonIssues(bad, WellKnown).map((i) => i.code)).toEqual(["INVALID_WELL_KNOWN_VALUE"]);
+    const loaded = loadSchemas([
+      {
+        name: "reach.proto",
+        text: `syntax = "proto3"; package reach; import "google/protobuf/timestamp.proto";
+          import "google/protobuf/any.proto";
+          message A { B b = 1; google.protobuf.Timestamp t = 2; }
+          message B { A a = 1; }
+          message Loop { Loop next = 1; map<string, B> m = 2; }
+          message Plain { Plain next = 1; string s = 2; map<string, Plain> m = 3; }
+          message Packed { google.protobuf.Any any = 1; }`,
+      },
+    ]);
+    if (!loaded.ok) throw new Error(loaded.error.text);
+    const holds = (name: string) => mayHoldCheckedValue(getTypeInfo(loaded.root.lookupType(name)));
+    // A first: while A is being looked at, B reaches A again; B must still be found to hold
+    // A's Timestamp when asked afterwards.
+    expect(["reach.A", "reach.B", "reach.Loop", "reach.Packed"].map(holds)).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
+    expect(holds("reach.Plain")).toBe(false);
+    expect(mayHoldCheckedValue(getTypeInfo(CommandRequest))).toBe(false);
   });
 
   it("protobufjs's protojson agrees on the in-range cases", () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { fieldSpan } from "../../web/src/decode/proto-tree.js";
 import { DecodeEngine } from "../../web/src/session/decode-engine.js";
 import { DEFAULT_CONFIG, KV_FRAMING } from "../../web/src/session/defaults.js";
+import { loadSchemas, type ProtoFile } from "../../web/src/session/schema-load.js";
 import {
   KIND_FRAME,
   KIND_ISSUE,
@@ -365,6 +366,30 @@ describe("DecodeEngine", () => {
     expect(rowsOf(send, posted)[0]?.summary).toBe(
       'CommandRequest hget {table: "users", key: "alice"}',
     );
+  });
+
+  it("flags a frame whose Timestamp has no JSON form, as its detail and the CLI say", () => {
+    const { send, posted } = harness(false);
+    const when: ProtoFile = {
+      name: "when.proto",
+      text: `syntax = "proto3"; package when; import "google/protobuf/timestamp.proto";
+        message At { google.protobuf.Timestamp at = 1; }`,
+    };
+    const loaded = loadSchemas([when]);
+    if (!loaded.ok) throw new Error(loaded.error.text);
+    const At = loaded.root.lookupType("when.At");
+    const frame = (seconds: string) =>
+      At.encodeDelimited(At.fromObject({ at: { seconds } })).finish();
+    send({ type: "schemas", req: 1, files: [when] });
+    const varint = { framing: "varint", payload: { kind: "schema", type: "when.At" } } as const;
+    send({ type: "configure", scope: { kind: "all" }, config: { c2s: varint, s2c: varint } });
+    // Year 9999 is the last a Timestamp's JSON can say; a second later is an issue.
+    send(chunks("c#1", "c2s", [concat(frame("253402300799"), frame("253402300800"))]));
+    const rows = rowsOf(send, posted);
+    expect(rows.map((r) => [r.flags & (ROW_FLAG_ISSUES | ROW_FLAG_FATAL), r.note])).toEqual([
+      [0, ""],
+      [ROW_FLAG_ISSUES, "INVALID_WELL_KNOWN_VALUE"],
+    ]);
   });
 
   it("refuses an invalid spec with a notice and keeps framing as before", () => {

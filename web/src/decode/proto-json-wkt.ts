@@ -4,6 +4,7 @@ import type { JsonValue } from "./proto-json.js";
 import type { FieldNode, FieldValue } from "./proto-tree.js";
 import type { Span } from "./span.js";
 import {
+  childInfo,
   getTypeInfo,
   isType,
   toJsonName,
@@ -135,6 +136,35 @@ export function wellKnownSpan(fields: ReadonlyMap<number, FieldNode[]>): Span | 
   const nodes = [fields.get(1)?.at(-1), fields.get(2)?.at(-1)].filter((n) => n !== undefined);
   if (nodes.length === 0) return undefined;
   return [Math.min(...nodes.map((n) => n.start)), Math.max(...nodes.map((n) => n.end))];
+}
+
+const CHECKED_TYPES = new Set(["Timestamp", "Duration"].map((t) => WKT + t));
+const mayHold = new WeakMap<TypeInfo, boolean>();
+
+/**
+ * Whether a message of this type can hold a value wellKnownProblem refuses: a
+ * Timestamp or Duration in a field, deeper down, in a map's values, or packed
+ * in an Any. False lets a caller skip making JSON only to look for such values.
+ */
+export function mayHoldCheckedValue(info: TypeInfo): boolean {
+  const known = mayHold.get(info);
+  if (known !== undefined) return known;
+  // Every type reachable from this one, each looked at once (types may be recursive).
+  const seen = new Set<TypeInfo>([info]);
+  const todo = [info];
+  let found = false;
+  for (let t = todo.pop(); t !== undefined && !found; t = todo.pop()) {
+    found = CHECKED_TYPES.has(t.fullName) || t.fullName === WKT + "Any";
+    for (const f of t.fields) {
+      const child = childInfo(f);
+      if (child !== undefined && !seen.has(child)) {
+        seen.add(child);
+        todo.push(child);
+      }
+    }
+  }
+  mayHold.set(info, found);
+  return found;
 }
 
 /**

@@ -5,6 +5,7 @@ import type { DecodedMessage, FieldNode, FieldValue } from "./proto-tree.js";
 import { makeIssue, type Issue } from "./issue.js";
 import {
   isWellKnown,
+  mayHoldCheckedValue,
   wellKnownJson,
   wellKnownProblem,
   wellKnownSpan,
@@ -57,6 +58,16 @@ export function messageToJson(message: DecodedMessage, type: Type, issues?: Issu
   } finally {
     notes = outer;
   }
+}
+
+/**
+ * The issues of values in `message` that have no canonical JSON form (see
+ * messageToJson), without keeping the JSON; no work for types that cannot hold one.
+ */
+export function jsonIssues(message: DecodedMessage, type: Type): Issue[] {
+  const issues: Issue[] = [];
+  if (mayHoldCheckedValue(getTypeInfo(type))) messageToJson(message, type, issues);
+  return issues;
 }
 
 /**

@@ -10,7 +10,7 @@ import { DEFAULT_MAX_DECOMPRESSED, gunzipBounded } from "../decode/decompress.js
 import { FrameRecord, type Frame, type FrameInfo } from "../decode/frame.js";
 import type { Issue } from "../decode/issue.js";
 import { decodePayload, isCompressedPayload } from "../decode/payload.js";
-import { messageToJson } from "../decode/proto-json.js";
+import { jsonIssues, messageToJson } from "../decode/proto-json.js";
 import { rawMessageJson } from "../decode/records.js";
 import {
   decodeFramePayload,
@@ -193,9 +193,13 @@ export function checkPayload(s: EngineStream): PayloadCheck | null | undefined {
   const { index, start, end } = next;
   const frame = new FrameRecord(index, start, end, start, start, start, end, 0, 0, s.infos[index]);
   const message = decodeFramePayload(frame, payloadBytes(s.store, frame), s.mode);
-  if (message === undefined || message.issues.length === 0) return null;
-  const fatal = message.issues.some((i) => i.fatal) ? ROW_FLAG_FATAL : 0;
-  return { index, flags: ROW_FLAG_ISSUES | fatal, codes: codes(message.issues) };
+  if (message === undefined) return null;
+  // Values with no canonical JSON form (a Timestamp out of range) flag the row as well.
+  const issues =
+    s.type === undefined ? message.issues : [...message.issues, ...jsonIssues(message, s.type)];
+  if (issues.length === 0) return null;
+  const fatal = issues.some((i) => i.fatal) ? ROW_FLAG_FATAL : 0;
+  return { index, flags: ROW_FLAG_ISSUES | fatal, codes: codes(issues) };
 }
 
 /** True when two infos say the same (HTTP/1 infos never compare equal: each has its own start line). */
