@@ -289,6 +289,16 @@ describe("DecodeEngine", () => {
     expect(batch?.type === "rows" && batch.batches[0]?.c2s.stoppedAt).toBe(0);
   });
 
+  it("tells how far each stream is framed, also when a chunk completes no frame", () => {
+    const { send } = harness();
+    const batches = (msgs: WorkerToUi[]) =>
+      msgs.flatMap((m) => (m.type === "rows" ? m.batches : []));
+    const part = batches(send(chunks("c#1", "c2s", [hset.subarray(0, 6)])));
+    expect(part.map((b) => [b.rows.length, b.c2s.framed, b.s2c.framed])).toEqual([[0, 6, 0]]);
+    const rest = batches(send(chunks("c#1", "c2s", [hset.subarray(6)])));
+    expect(rest.map((b) => [b.rows.length / ROW_FIELDS, b.c2s.framed])).toEqual([[1, hset.length]]);
+  });
+
   it("reports a frame left open when the stream ends", () => {
     const { send, read } = harness();
     send(chunks("c#1", "c2s", [hset.subarray(0, 6)]));

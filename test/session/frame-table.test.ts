@@ -37,9 +37,14 @@ function batch(generation: number, rows: [number, number, number, number, number
     words: rows.flatMap(([kind], i) =>
       kind === KIND_ISSUE ? [{ row: i, text: `issue ${i}`, codes: "CODE" }] : [],
     ),
-    c2s: { stoppedAt: null, framing: "length" },
-    s2c: { stoppedAt: null, framing: "length" },
+    c2s: { stoppedAt: null, framing: "length", framed: framedTo(rows, 0) },
+    s2c: { stoppedAt: null, framing: "length", framed: framedTo(rows, 1) },
   };
+}
+
+/** Where the rows of a direction end: how far its stream was framed. */
+function framedTo(rows: readonly [number, number, number, number, number][], dir: number): number {
+  return Math.max(0, ...rows.filter((r) => r[1] === dir).map((r) => r[4]));
 }
 
 describe("FrameTable", () => {

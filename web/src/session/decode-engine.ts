@@ -26,6 +26,7 @@ import {
   type PayloadCheck,
   type RowBatch,
   type StreamConfig,
+  type StreamStatus,
   type UiToWorker,
   type WorkerToUi,
 } from "./worker-protocol.js";
@@ -137,7 +138,8 @@ export class DecodeEngine {
     const transfer: ArrayBuffer[] = [];
     for (const [key, p] of this.pending) {
       const conn = this.conns.get(key);
-      if (conn === undefined || p.count === 0) continue;
+      // A batch without rows still says how far framing got (a large frame still arriving).
+      if (conn === undefined) continue;
       const rows = p.take();
       transfer.push(rows.buffer);
       batches.push({
@@ -145,8 +147,8 @@ export class DecodeEngine {
         generation: p.generation,
         rows,
         words: p.words,
-        c2s: { stoppedAt: conn.c2s.framer.stoppedAt ?? null, framing: conn.c2s.spec },
-        s2c: { stoppedAt: conn.s2c.framer.stoppedAt ?? null, framing: conn.s2c.spec },
+        c2s: streamStatus(conn.c2s),
+        s2c: streamStatus(conn.s2c),
       });
       // Frames with nothing to check (bytes only, empty payloads) are checked as they are cut.
       for (const dir of ["c2s", "s2c"] as const) {
@@ -170,6 +172,8 @@ export class DecodeEngine {
     s.chunkTimes.push(item.time);
     s.store.append(item.bytes);
     s.framer.pushTo(item.bytes, this.sinkFor(conn, item.dir));
+    // The page is told how far framing got, with rows or without.
+    if (!this.pending.has(conn.key)) this.pending.set(conn.key, new PendingRows(conn.generation));
   }
 
   private connection(key: ConnKey): Connection {
@@ -426,4 +430,9 @@ function specOf(text: string): FramingSpec {
   const fallback = parseFramingSpec("length");
   if (!fallback.ok) throw new Error("the default framing spec does not parse");
   return fallback.spec;
+}
+
+/** What the page is told of a stream with each batch of rows. */
+function streamStatus(s: EngineStream): StreamStatus {
+  return { stoppedAt: s.framer.stoppedAt ?? null, framing: s.spec, framed: s.store.length };
 }

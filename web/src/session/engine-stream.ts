@@ -102,7 +102,8 @@ export class CheckQueue {
 
 /** Rows gathered for one connection until the next post. */
 export class PendingRows {
-  rows: Float64Array<ArrayBuffer> = new Float64Array(256 * ROW_FIELDS);
+  // Grown on the first row: many batches carry no rows (how far framing got, only).
+  rows: Float64Array<ArrayBuffer> = new Float64Array(0);
   /** Rows held. */
   count = 0;
   readonly words: RowWords[] = [];
@@ -120,7 +121,7 @@ export class PendingRows {
     payloadEnd: number,
   ): void {
     if ((this.count + 1) * ROW_FIELDS > this.rows.length) {
-      const next = new Float64Array(this.rows.length * 2);
+      const next = new Float64Array(Math.max(256 * ROW_FIELDS, this.rows.length * 2));
       next.set(this.rows);
       this.rows = next;
     }

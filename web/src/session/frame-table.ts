@@ -92,8 +92,8 @@ export class FrameTable {
   /** Per direction: frames whose payloads the worker has checked (the first ones, in order). */
   checked: Record<Direction, number> = { c2s: 0, s2c: 0 };
   status: Record<Direction, StreamStatus> = {
-    c2s: { stoppedAt: null, framing: "" },
-    s2c: { stoppedAt: null, framing: "" },
+    c2s: { stoppedAt: null, framing: "", framed: 0 },
+    s2c: { stoppedAt: null, framing: "", framed: 0 },
   };
 
   /** Drops every row: the connection is framed again as `generation`. */
@@ -109,8 +109,8 @@ export class FrameTable {
     this.asked = new Set();
     this.frames = { c2s: new IntList(), s2c: new IntList() };
     this.status = {
-      c2s: { stoppedAt: null, framing: this.status.c2s.framing },
-      s2c: { stoppedAt: null, framing: this.status.s2c.framing },
+      c2s: { stoppedAt: null, framing: this.status.c2s.framing, framed: 0 },
+      s2c: { stoppedAt: null, framing: this.status.s2c.framing, framed: 0 },
     };
   }
 

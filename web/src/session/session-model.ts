@@ -245,6 +245,16 @@ export class SessionModel {
     return out;
   }
 
+  /** Bytes the decode worker has framed, over every connection, per direction. */
+  framedTotals(): Record<Direction, number> {
+    const out = { c2s: 0, s2c: 0 };
+    for (const t of this.tables.values()) {
+      out.c2s += t.status.c2s.framed;
+      out.s2c += t.status.s2c.framed;
+    }
+    return out;
+  }
+
   // ---- actions -------------------------------------------------------------
 
   /** Opens a TCP connection through the bridge; the answer shows in `connect`. */

@@ -108,6 +108,8 @@ export interface StreamStatus {
   readonly stoppedAt: number | null;
   /** The spec string in force. */
   readonly framing: string;
+  /** Bytes of the stream given to the framer so far (the page may hold more, on their way). */
+  readonly framed: number;
 }
 
 /** Frames and issues of one connection, in the order their last byte arrived. */

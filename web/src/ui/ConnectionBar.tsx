@@ -3,6 +3,7 @@ import { useState } from "react";
 import type { SessionModel } from "../session/session-model.js";
 import { explainBridgeError } from "./bridge-errors.js";
 import { formatSize } from "./byte-text.js";
+import { framesText } from "./frame-count.js";
 import { NoticeList } from "./NoticeList.js";
 import { ThemeToggle } from "./ThemeToggle.js";
 import { useSession } from "./use-session.js";
@@ -59,6 +60,7 @@ export function ConnectionBar({
   // eslint-disable-next-line react-hooks/purity
   const b = bridgeText(state, Date.now());
   const frames = model.frameTotals();
+  const framed = model.framedTotals();
   const offered = [
     ...new Set([
       ...(hello?.demo === null || hello === undefined ? [] : [hello.demo]),
@@ -179,10 +181,12 @@ export function ConnectionBar({
       )}
       <span className="totals" data-testid="totals">
         <span className="dir-c2s" title="client to server: bytes received, frames cut">
-          C→S {formatSize(model.store.totals.c2s)} · {frames.c2s} fr
+          C→S {formatSize(model.store.totals.c2s)} ·{" "}
+          {framesText(frames.c2s, framed.c2s, model.store.totals.c2s)}
         </span>
         <span className="dir-s2c" title="server to client: bytes received, frames cut">
-          S→C {formatSize(model.store.totals.s2c)} · {frames.s2c} fr
+          S→C {formatSize(model.store.totals.s2c)} ·{" "}
+          {framesText(frames.s2c, framed.s2c, model.store.totals.s2c)}
         </span>
       </span>
       <ThemeToggle />

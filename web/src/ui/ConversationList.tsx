@@ -1,6 +1,7 @@
 import type { StoredConnection } from "../session/capture-store.js";
 import { formatSize } from "./byte-text.js";
 import { fromFile } from "./conversation-source.js";
+import { framesText } from "./frame-count.js";
 import { formatClock } from "./time-format.js";
 import { useSession } from "./use-session.js";
 import { VirtualList } from "./VirtualList.js";
@@ -68,10 +69,12 @@ export function ConversationList() {
         <div className="conv-line muted">
           <span>{info === undefined ? "" : formatClock(info.openedAt)}</span>
           <span className="dir-c2s">
-            C→S {formatSize(c.c2s.length)} · {t?.frameCount("c2s") ?? 0} fr
+            C→S {formatSize(c.c2s.length)} ·{" "}
+            {framesText(t?.frameCount("c2s") ?? 0, t?.status.c2s.framed ?? 0, c.c2s.length)}
           </span>
           <span className="dir-s2c">
-            S→C {formatSize(c.s2c.length)} · {t?.frameCount("s2c") ?? 0} fr
+            S→C {formatSize(c.s2c.length)} ·{" "}
+            {framesText(t?.frameCount("s2c") ?? 0, t?.status.s2c.framed ?? 0, c.s2c.length)}
           </span>
         </div>
       </div>
