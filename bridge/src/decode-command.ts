@@ -34,6 +34,8 @@ import {
 
 export const DECODE_USAGE = `usage: framescope decode --framing SPEC [--proto FILE ...] [--type NAME | --raw] [--fields]
                         [--direction c2s|s2c] [FILE|-]
+       framescope decode --framing SPEC --proto FILE ... --type c2s=NAME --type s2c=NAME
+                        [--raw] [--fields] [--direction c2s|s2c] CAPTURE
 
 Cuts a byte stream into frames and prints one JSON object per frame and per
 issue (JSON Lines), in stream order, each with its spans.
@@ -42,7 +44,10 @@ issue (JSON Lines), in stream order, each with its spans.
                    varint, delim:sep=0d0a, resp, http1 (see docs/framing.md)
   --proto FILE     a .proto schema (repeatable; imports resolve among them)
   --type NAME      the message type of every payload, e.g. abi.CommandRequest
-  --raw            decode payloads as protobuf without a schema
+  --type DIR=NAME  from a capture file, the message type of one direction's
+                   payloads (once per direction), e.g. s2c=abi.CommandResponse
+  --raw            decode payloads as protobuf without a schema (with types
+                   per direction: the payloads of a direction given none)
   --fields         add each frame's field tree with spans
   --direction DIR  from a capture file, only c2s or s2c streams
   FILE             raw bytes or a capture file (.fscap) to read;
@@ -75,12 +80,13 @@ export async function runDecodeCommand(argv: readonly string[], io: CommandIo): 
     }
     throw err;
   }
-  const { input, fields, direction } = setup;
+  const { input, fields, direction, streams } = setup;
   let issues = 0;
   const write = (events: StreamEvent[], origin?: RecordOrigin): void => {
     const lines: string[] = [];
     for (const ev of events) {
-      for (const rec of eventRecords(ev, setup.json, origin ? { fields, origin } : { fields })) {
+      const json = streams[origin?.dir ?? "c2s"].json;
+      for (const rec of eventRecords(ev, json, origin ? { fields, origin } : { fields })) {
         if (rec["type"] === "issue") issues++;
         lines.push(JSON.stringify(rec));
       }
@@ -132,7 +138,13 @@ export async function runDecodeCommand(argv: readonly string[], io: CommandIo): 
       );
       return 2;
     }
-    const decoder = setup.newDecoder();
+    if (setup.perDirection) {
+      io.stderr.write(
+        "framescope decode: --type DIR=NAME applies to capture files; raw bytes have one stream: give --type NAME\n",
+      );
+      return 2;
+    }
+    const decoder = setup.newDecoder("c2s");
     for (const c of firsts) write(decoder.push(c));
     if (!done) {
       for (let r = await chunks.next(); !r.done; r = await chunks.next()) {
@@ -160,7 +172,10 @@ function isCaptureStart(bytes: Uint8Array): boolean {
  */
 function decodeCapture(
   records: readonly CaptureRecord[],
-  make: { newDecoder: (framer?: Framer) => StreamDecoder; newPair: () => FramerPair },
+  make: {
+    newDecoder: (dir: Direction, framer?: Framer) => StreamDecoder;
+    newPair: () => FramerPair;
+  },
   only: Direction | undefined,
   write: (events: StreamEvent[], origin: RecordOrigin) => void,
 ): void {
@@ -176,7 +191,7 @@ function decodeCapture(
         pair = make.newPair();
         pairs.set(conn, pair);
       }
-      d = { decoder: make.newDecoder(pair[dir]), origin: { conn, dir } };
+      d = { decoder: make.newDecoder(dir, pair[dir]), origin: { conn, dir } };
       decoders.set(key, d);
     }
     return d;
@@ -205,7 +220,7 @@ async function prepare(argv: readonly string[], io: CommandIo) {
       options: {
         framing: { type: "string" },
         proto: { type: "string", multiple: true },
-        type: { type: "string" },
+        type: { type: "string", multiple: true },
         raw: { type: "boolean" },
         fields: { type: "boolean" },
         direction: { type: "string" },
@@ -224,15 +239,18 @@ async function prepare(argv: readonly string[], io: CommandIo) {
   const spec = parseFramingSpec(values.framing);
   if (!spec.ok) throw new UsageError(`bad --framing: ${spec.error}`);
   if (positionals.length > 1) throw new UsageError(`one input at most, got ${positionals.length}`);
-  if (values.raw && values.type !== undefined)
-    throw new UsageError("--raw and --type exclude each other");
-  if (values.type !== undefined && (values.proto ?? []).length === 0)
-    throw new UsageError("--type needs --proto FILE");
+  const types = typesByDirection(values.type ?? []);
+  const typed = types.c2s !== undefined || types.s2c !== undefined;
+  if (values.raw && typed && !types.perDirection)
+    throw new UsageError("--raw and --type NAME exclude each other");
+  if (typed && (values.proto ?? []).length === 0) throw new UsageError("--type needs --proto FILE");
 
-  let mode: PayloadMode = values.raw ? { kind: "raw" } : { kind: "none" };
-  // A frame's message as JSON; issues of values with no JSON form go to `issues`.
-  let json: (frame: DecodedFrame, issues: Issue[]) => Json | undefined = (frame) =>
-    frame.message === undefined ? undefined : rawMessageJson(frame.message);
+  // A direction with no type: schemaless with --raw, else framed only.
+  const untyped: Stream = {
+    mode: values.raw ? { kind: "raw" } : { kind: "none" },
+    json: (frame) => (frame.message === undefined ? undefined : rawMessageJson(frame.message)),
+  };
+  const streams: Record<Direction, Stream> = { c2s: untyped, s2c: untyped };
   if ((values.proto ?? []).length > 0) {
     const files = [];
     for (const path of values.proto ?? []) {
@@ -250,21 +268,19 @@ async function prepare(argv: readonly string[], io: CommandIo) {
       const where = [e.file, e.line, e.column].filter((x) => x !== undefined).join(":");
       throw new UsageError(`${where}: ${e.text}`);
     }
-    if (values.type === undefined && !values.raw) {
-      throw new UsageError(
-        `--proto needs --type NAME (one of: ${listMessageTypes(loaded.root).join(", ")})`,
-      );
-    }
-    if (values.type !== undefined) {
-      const type = findMessageType(loaded.root, values.type);
-      if (type === undefined) {
-        throw new UsageError(
-          `unknown --type ${values.type} (known: ${listMessageTypes(loaded.root).join(", ")})`,
-        );
-      }
-      mode = { kind: "schema", type };
-      json = (frame, issues) =>
-        frame.message === undefined ? undefined : messageToJson(frame.message, type, issues);
+    const known = () => listMessageTypes(loaded.root).join(", ");
+    if (!typed && !values.raw)
+      throw new UsageError(`--proto needs --type NAME (one of: ${known()})`);
+    for (const dir of ["c2s", "s2c"] as const) {
+      const name = types[dir];
+      if (name === undefined) continue;
+      const type = findMessageType(loaded.root, name);
+      if (type === undefined) throw new UsageError(`unknown --type ${name} (known: ${known()})`);
+      streams[dir] = {
+        mode: { kind: "schema", type },
+        json: (frame, issues) =>
+          frame.message === undefined ? undefined : messageToJson(frame.message, type, issues),
+      };
     }
   }
   const file = positionals[0];
@@ -282,11 +298,49 @@ async function prepare(argv: readonly string[], io: CommandIo) {
     throw new UsageError(`--direction takes c2s or s2c, not ${direction}`);
   }
   return {
-    newDecoder: (framer?: Framer) => new StreamDecoder(spec.spec, mode, framer),
+    newDecoder: (dir: Direction, framer?: Framer) =>
+      new StreamDecoder(spec.spec, streams[dir].mode, framer),
     newPair: () => createFramerPair(spec.spec),
     input,
-    json,
+    streams,
+    perDirection: types.perDirection,
     fields: values.fields === true,
     direction: direction as Direction | undefined,
   };
+}
+
+/** How one direction's payloads are decoded, and its frames' messages made JSON. */
+interface Stream {
+  readonly mode: PayloadMode;
+  /** A frame's message as JSON; issues of values with no JSON form go to `issues`. */
+  readonly json: (frame: DecodedFrame, issues: Issue[]) => Json | undefined;
+}
+
+/**
+ * The --type values: one NAME for every payload, or DIR=NAME once per direction
+ * (a direction may go without). Anything else is a usage error.
+ */
+function typesByDirection(values: readonly string[]): {
+  readonly c2s: string | undefined;
+  readonly s2c: string | undefined;
+  readonly perDirection: boolean;
+} {
+  const out: { c2s: string | undefined; s2c: string | undefined } = {
+    c2s: undefined,
+    s2c: undefined,
+  };
+  const every = values.filter((v) => !/^(c2s|s2c)=/.test(v));
+  const each = values.filter((v) => /^(c2s|s2c)=/.test(v));
+  if (every.length > 0 && each.length > 0)
+    throw new UsageError("give --type NAME for every payload, or --type DIR=NAME per direction");
+  if (every.length > 1) throw new UsageError(`--type NAME once, got ${every.join(", ")}`);
+  if (every[0] !== undefined) return { c2s: every[0], s2c: every[0], perDirection: false };
+  for (const v of each) {
+    const dir = v.slice(0, 3) as Direction;
+    const name = v.slice(4);
+    if (name === "") throw new UsageError(`--type ${v} names no type`);
+    if (out[dir] !== undefined) throw new UsageError(`--type ${dir}=NAME twice`);
+    out[dir] = name;
+  }
+  return { ...out, perDirection: each.length > 0 };
 }

@@ -165,6 +165,64 @@ describe("framescope decode", () => {
     expect(c2s.lines.map((l) => l["dir"])).toEqual(["c2s", "c2s"]);
   });
 
+  it("decodes each direction of a capture with its own type: --type c2s=NAME --type s2c=NAME", () => {
+    const root = protobuf.loadSync(KV_PROTO);
+    const frame = (name: string, obj: Record<string, unknown>) => {
+      const T = root.lookupType(name);
+      const body = T.encode(T.fromObject(obj)).finish();
+      return Buffer.concat([Buffer.from([0, 0, 0, body.length]), body]);
+    };
+    const path = file(
+      "kv.fscap",
+      Buffer.concat([
+        encodeCaptureHead(1_700_000_000_000_000),
+        encodeChunkRecord(
+          1,
+          "c2s",
+          1,
+          frame("abi.CommandRequest", { hget: { table: "t", key: "k" } }),
+        ),
+        encodeChunkRecord(
+          1,
+          "s2c",
+          2,
+          frame("abi.CommandResponse", { status: 404, message: "no" }),
+        ),
+      ]),
+    );
+    const both = ["--type", "c2s=abi.CommandRequest", "--type", "s2c=abi.CommandResponse"];
+    const r = run(["decode", "--framing", "length", "--proto", KV_PROTO, ...both, path]);
+    expect(r.stderr).toBe("");
+    expect(r.lines.map((l) => [l["dir"], l["message"]])).toEqual([
+      ["c2s", { hget: { table: "t", key: "k" } }],
+      ["s2c", { status: 404, message: "no" }],
+    ]);
+    // One direction typed: the other is framed only, or decoded without a schema with --raw.
+    const one = [
+      "decode",
+      "--framing",
+      "length",
+      "--proto",
+      KV_PROTO,
+      "--type",
+      "s2c=abi.CommandResponse",
+    ];
+    expect(run([...one, path]).lines.map((l) => [l["dir"], l["message"]])).toEqual([
+      ["c2s", undefined],
+      ["s2c", { status: 404, message: "no" }],
+    ]);
+    expect(run([...one, "--raw", path]).lines.map((l) => [l["dir"], l["message"]])).toEqual([
+      ["c2s", { "1": { "1": "t", "2": "k" } }],
+      ["s2c", { status: 404, message: "no" }],
+    ]);
+    // Raw bytes are one stream: a type per direction means nothing there.
+    const raw = run(
+      ["decode", "--framing", "length", "--proto", KV_PROTO, ...both, "-"],
+      frame("abi.CommandRequest", {}),
+    );
+    expect([raw.code, raw.stderr]).toEqual([2, expect.stringContaining("give --type NAME")]);
+  });
+
   it("--direction s2c still decodes requests: HTTP/1 responses to HEAD have no body", () => {
     const ascii = (t: string) => Buffer.from(t, "latin1");
     const capture = Buffer.concat([
@@ -273,6 +331,17 @@ describe("framescope decode", () => {
       ["decode", "--framing", "length", "--proto", "/nonexistent.proto", "--type", "X"],
       "cannot read --proto",
     ],
+    [
+      ["decode", "--framing", "length", "--proto", KV_PROTO, "--type", "X", "--type", "s2c=Y"],
+      "or --type DIR=NAME per direction",
+    ],
+    [
+      ["decode", "--framing", "length", "--proto", KV_PROTO, "--type", "c2s=X", "--type", "c2s=Y"],
+      "--type c2s=NAME twice",
+    ],
+    [["decode", "--framing", "length", "--proto", KV_PROTO, "--type", "s2c="], "names no type"],
+    [["decode", "--framing", "length", "--type", "s2c=X"], "--type needs --proto FILE"],
+    [["decode", "--framing", "length", "--proto", KV_PROTO, "--type", "X", "--raw"], "exclude"],
   ])("usage error %j exits 2 with the reason on stderr", (args, reason) => {
     const r = run(args, new Uint8Array(0));
     expect(r.code).toBe(2);
