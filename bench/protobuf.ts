@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { walkRaw } from "../web/src/decode/raw-walk.js";
 import { walkMessage } from "../web/src/decode/schema-walk.js";
 import { loadSchemas } from "../web/src/session/schema-load.js";
-import { rate, si, type Row } from "./measure.js";
+import { rates, si, type Row } from "./measure.js";
 
 /** A corpus of kv-server messages: requests of every kind and responses small and large. */
 function kvCorpus(root: protobuf.Root): { type: protobuf.Type; bytes: Uint8Array }[] {
@@ -56,9 +56,11 @@ export async function benchProtobuf(): Promise<Row[]> {
     for (const c of items) fn(c);
     return items.length;
   };
-  const pbjs = rate(pass((c) => c.type.decode(c.bytes)));
-  const schema = rate(pass((c) => walkMessage(c.type, c.bytes, 0)));
-  const raw = rate(pass((c) => walkRaw(c.bytes, 0)));
+  const [pbjs = 0, schema = 0, raw = 0] = rates([
+    pass((c) => c.type.decode(c.bytes)),
+    pass((c) => walkMessage(c.type, c.bytes, 0)),
+    pass((c) => walkRaw(c.bytes, 0)),
+  ]);
   const row = (name: string, perSec: number, target: string): Row => ({
     name,
     figures: {
