@@ -42,6 +42,12 @@ describe("playFramer", () => {
     expect(play.steps.map((s) => s.framesDone)).toEqual([0, 0, 1, 2]);
   });
 
+  it("a read that completes 300,000 frames at once", () => {
+    const play = playFramer(spec("fixed:size=1"), [new Uint8Array(300_000)]);
+    expect(play.frames.length).toBe(300_000);
+    expect(play.steps.map((s) => s.text)).toEqual(["frames 0–299999 complete"]);
+  });
+
   it("two frames in one read", () => {
     const play = playFramer(spec("length"), [TWO]);
     expect(play.steps.map((s) => s.text)).toEqual(["frames 0–1 complete"]);

@@ -18,6 +18,13 @@ describe("parseSendInput", () => {
     expect(bytes(parseSendInput("text", "a\\q"))).toMatch(/unknown escape at 2/);
   });
 
+  it("reads a long text in one piece (a million characters)", () => {
+    const r = parseSendInput("text", "é".repeat(500_000) + "\\n" + "x".repeat(500_000));
+    expect(r.ok && [r.bytes.length, r.bytes[1_000_000], r.bytes.at(-1)]).toEqual([
+      1_500_001, 0x0a, 0x78,
+    ]);
+  });
+
   it("reads hex with spaces and refuses odd digits", () => {
     expect(bytes(parseSendInput("hex", "00 0A ff"))).toEqual([0, 10, 255]);
     expect(bytes(parseSendInput("hex", "abc"))).toMatch(/pairs of digits/);

@@ -17,6 +17,7 @@ import { createFramer } from "./framers.js";
 import type { Issue } from "./issue.js";
 import type { Span } from "./span.js";
 import type { FramingSpec } from "./spec.js";
+import { appendAll } from "./append.js";
 
 /** The framer's state after one chunk. */
 export interface FramerStep {
@@ -67,8 +68,8 @@ export function playFramer(
     const extra = ended && i === chunks.length - 1 ? framer.end() : { frames: [], issues: [] };
     const done = [...out.frames, ...extra.frames];
     const iss = [...out.issues, ...extra.issues];
-    frames.push(...done);
-    issues.push(...iss);
+    appendAll(frames, done);
+    appendAll(issues, iss);
     raw.push({
       chunk: [at, at + c.length],
       completed: done.map((f) => f.index),

@@ -12,6 +12,7 @@ import type { CaptureBadRecord, CaptureTail } from "./capture-format.js";
 import { CaptureStreamReader } from "./capture-stream.js";
 import { handleServerMessage } from "./server-messages.js";
 import type { SessionModel } from "./session-model.js";
+import { appendAll } from "../decode/append.js";
 
 /** View numbers for captures the page reads itself: above the bridge's u16 view ids, so they never clash. */
 let nextLocalView = 0x10000;
@@ -54,7 +55,7 @@ export class CapturePlayer {
   /** Plays the records `bytes` completes; false once the file cannot be read further. */
   push(bytes: Uint8Array): boolean {
     const read = this.reader.push(bytes);
-    this.bad.push(...read.bad);
+    appendAll(this.bad, read.bad);
     const view = this.view;
     for (const r of read.records) {
       if (r.kind === "event") {

@@ -12,6 +12,7 @@ import type {
   Endpoint,
 } from "./bridge-protocol.js";
 import type { ConnKey } from "./worker-protocol.js";
+import { appendAll } from "../decode/append.js";
 
 /** One chunk: its bytes, when it arrived (µs since the Unix epoch) and where it starts in its stream. */
 export interface StoredChunk {
@@ -196,6 +197,6 @@ export class CaptureStore {
     }
     const kept = this.order.filter((k) => !gone.has(k));
     this.order.length = 0;
-    this.order.push(...kept);
+    appendAll(this.order, kept);
   }
 }

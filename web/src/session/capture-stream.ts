@@ -12,6 +12,7 @@ import {
   type CaptureRecord,
   type CaptureTail,
 } from "./capture-format.js";
+import { appendAll } from "../decode/append.js";
 
 /** What one push yielded. */
 export interface CaptureStreamRead {
@@ -98,8 +99,8 @@ export class CaptureStreamReader {
     out: { records: CaptureRecord[]; bad: CaptureBadRecord[] },
   ): boolean {
     const r = readRecords(bytes, this.offset);
-    out.records.push(...r.records);
-    out.bad.push(...r.bad);
+    appendAll(out.records, r.records);
+    appendAll(out.bad, r.bad);
     const cut = bytes.subarray(r.next - this.offset);
     this.offset = r.next;
     this.need = r.stop?.reason === "more" ? r.stop.need : 0;

@@ -9,6 +9,7 @@ import { FrameList } from "./FrameList.js";
 import { HexView } from "./HexView.js";
 import { TeachingView } from "./TeachingView.js";
 import { SessionContext } from "./use-session.js";
+import { PanelBoundary } from "./PanelBoundary.js";
 
 /** The inspector page: connection bar on top, conversations and decoding settings left, frames, hex view and field tree, or the teaching view. */
 export function App({ model }: { readonly model: SessionModel }) {
@@ -16,23 +17,39 @@ export function App({ model }: { readonly model: SessionModel }) {
   return (
     <SessionContext value={model}>
       <div className="app">
-        <ConnectionBar teach={teach} onTeach={setTeach} />
+        <PanelBoundary name="Connection">
+          <ConnectionBar teach={teach} onTeach={setTeach} />
+        </PanelBoundary>
         <main className="workspace">
           <aside className="side">
-            <ConversationList />
-            <DecodingPanel />
-            <ExportPanel />
+            <PanelBoundary name="Conversations">
+              <ConversationList />
+            </PanelBoundary>
+            <PanelBoundary name="Decoding">
+              <DecodingPanel />
+            </PanelBoundary>
+            <PanelBoundary name="Export">
+              <ExportPanel />
+            </PanelBoundary>
           </aside>
           {teach ? (
             <section className="center teaching">
-              <TeachingView />
+              <PanelBoundary name="Teaching">
+                <TeachingView />
+              </PanelBoundary>
             </section>
           ) : (
             <section className="center">
-              <FrameList />
+              <PanelBoundary name="Frames">
+                <FrameList />
+              </PanelBoundary>
               <div className="detail">
-                <HexView />
-                <FieldTree />
+                <PanelBoundary name="Bytes">
+                  <HexView />
+                </PanelBoundary>
+                <PanelBoundary name="Fields">
+                  <FieldTree />
+                </PanelBoundary>
               </div>
             </section>
           )}

@@ -23,6 +23,7 @@ import { HexLegend } from "./HexLegend.js";
 import { BYTES_PER_ROW, formatOffset, offsetDigits, rowCount, rowOf } from "./hex-rows.js";
 import { useSession } from "./use-session.js";
 import { VirtualList } from "./VirtualList.js";
+import { appendAll } from "../decode/append.js";
 
 /** Height of a hex row in pixels (theme.css: .hrow). */
 const ROW_HEIGHT = 20;
@@ -153,9 +154,16 @@ export function HexView() {
         }
       : undefined;
   const issues: Span[] = [];
-  if (detail !== undefined && !payloadMode) issues.push(...detail.framingIssues.map((i) => i.span));
+  if (detail !== undefined && !payloadMode)
+    appendAll(
+      issues,
+      detail.framingIssues.map((i) => i.span),
+    );
   if (detail?.message !== undefined && fieldsHere)
-    issues.push(...detail.message.issues.map((i) => i.span));
+    appendAll(
+      issues,
+      detail.message.issues.map((i) => i.span),
+    );
   if (
     !payloadMode &&
     table !== undefined &&

@@ -3,6 +3,7 @@
  * the escapes \r \n \t \0 \\ and \xNN) or hex digits (spaces allowed).
  */
 import { encodeUtf8 } from "../decode/utf8.js";
+import { appendAll } from "../decode/append.js";
 
 export type SendMode = "text" | "hex";
 
@@ -34,7 +35,7 @@ export function parseSendInput(mode: SendMode, input: string): SendParse {
   const parts: number[] = [];
   let plain = "";
   const flush = (): void => {
-    parts.push(...encodeUtf8(plain));
+    appendAll(parts, encodeUtf8(plain));
     plain = "";
   };
   for (let i = 0; i < input.length; i++) {
