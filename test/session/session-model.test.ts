@@ -151,6 +151,51 @@ describe("SessionModel", () => {
     });
   });
 
+  it("writes only to connections it opened: never to a recorded one that shares the number", () => {
+    const { model, socket } = setup();
+    socket().open();
+    socket().text(HELLO);
+    const live = openedMessage(0, 1, { source: "session", tap: undefined, req: 7 });
+    socket().text(live);
+    // Connection 1 of an older capture, opened by a page too, read back through a view.
+    socket().text({ type: "view", req: 8, view: 2, capture: "old.fscap", follow: false });
+    socket().text(openedMessage(2, 1, { source: "session", tap: undefined }));
+    const chunks = () => socket().sent.filter((d) => typeof d !== "string").length;
+    expect([model.canWrite("cap.fscap#1"), model.canWrite("old.fscap#1")]).toEqual([true, false]);
+    expect(model.sendBytes("old.fscap#1", Uint8Array.of(1))).toBe(false);
+    model.disconnect("old.fscap#1");
+    expect([
+      chunks(),
+      socket()
+        .sentMessages()
+        .filter((m) => m["type"] === "close"),
+    ]).toEqual([0, []]);
+    expect(model.sendBytes("cap.fscap#1", Uint8Array.of(1))).toBe(true);
+    expect(chunks()).toBe(1);
+  });
+
+  it("when the link to the bridge drops, the connections it opened are closed for the session", () => {
+    const { model, socket } = setup();
+    socket().open();
+    socket().text(HELLO);
+    socket().text(openedMessage(0, 1, { source: "session", tap: undefined }));
+    expect(model.canWrite("cap.fscap#1")).toBe(true);
+    socket().drop();
+    const c = model.store.get("cap.fscap#1");
+    expect(c?.closed?.reason).toBe("session");
+    expect(c?.c2s.endedAt).not.toBeNull();
+    expect(model.canWrite("cap.fscap#1")).toBe(false);
+    expect(model.sendBytes("cap.fscap#1", Uint8Array.of(1))).toBe(false);
+  });
+
+  it("knows the most bytes one write may carry: the bridge's message limit less a chunk head", () => {
+    const { model, socket } = setup();
+    expect(model.maxWrite()).toBeUndefined();
+    socket().open();
+    socket().text(HELLO);
+    expect(model.maxWrite()).toBe((1 << 24) - 16);
+  });
+
   it("a click on a byte selects the innermost field covering it; another frame's byte selects that frame first", () => {
     const { model, socket, settle } = setup();
     socket().open();

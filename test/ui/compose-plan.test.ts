@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { planWrites, splitSizes } from "../../web/src/ui/compose-plan.js";
+import { planWrites, splitSizes, writeLimitError } from "../../web/src/ui/compose-plan.js";
 
 const hex = (b: Uint8Array): string => [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
 
@@ -26,5 +26,21 @@ describe("planWrites", () => {
     const writes = planWrites(frame, 2, 4);
     expect(writes.map((w) => w.length)).toEqual([3, 3, 3, 3]);
     expect(writes.map(hex).join("")).toBe(hex(frame) + hex(frame));
+  });
+});
+
+describe("writeLimitError", () => {
+  const writes = (...sizes: number[]) => sizes.map((n) => new Uint8Array(n));
+
+  it("lets writes up to the limit go, and anything while the bridge is away", () => {
+    expect(writeLimitError(writes(100, 100), 100, 64)).toBeUndefined();
+    expect(writeLimitError(writes(1_000_000), undefined, 64)).toBeUndefined();
+  });
+
+  it("says which write is too big and how many writes would do", () => {
+    expect(writeLimitError(writes(250, 10), 100, 64)).toBe(
+      "a write of 250 B is over the bridge's limit of 100 B per write (its --max-message): split it over 3 writes or more",
+    );
+    expect(writeLimitError(writes(10_000), 100, 64)).toMatch(/: a send holds at most 6400 B$/);
   });
 });

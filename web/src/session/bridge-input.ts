@@ -13,6 +13,8 @@ import type { SessionModel } from "./session-model.js";
 export function handleBridgeEvent(model: SessionModel, event: BridgeEvent): void {
   switch (event.type) {
     case "state":
+      if (model.bridge.kind === "open" && event.state.kind !== "open")
+        model.linkLost(Date.now() * 1000);
       model.bridge = event.state;
       if (event.state.kind === "open") onHello(model);
       model.changed();

@@ -48,6 +48,7 @@ export function handleServerMessage(model: SessionModel, msg: ServerMessage): vo
         openedAt: msg.time,
       };
       model.table(key);
+      if (msg.view === 0 && msg.source === "session") model.opened.add(key);
       const pending = model.connect;
       if (msg.view === 0 && pending?.state === "pending" && msg.req === pending.req) {
         model.connect = { state: "open", target: pending.target, conn: key };

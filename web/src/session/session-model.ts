@@ -8,6 +8,7 @@
  */
 import type { CaptureInfo, Direction } from "./bridge-protocol.js";
 import type { BridgeClient, BridgeState } from "./bridge-client.js";
+import { CHUNK_HEAD_SIZE } from "./bridge-protocol.js";
 import { handleBridgeEvent } from "./bridge-input.js";
 import { downloadCapture, type CaptureDownloader } from "./capture-download.js";
 import { CaptureStore } from "./capture-store.js";
@@ -96,6 +97,13 @@ export class SessionModel {
   readonly wanted = { taps: new Set<string>(), captures: new Set<string>() };
   /** The capture the bridge is writing, as its last hello said (null: captures off or never connected). */
   liveCapture: string | null = null;
+  /**
+   * Connections this page opened (the bridge said so on its live view): the only
+   * ones it may write to or close while they are open. A recorded or imported
+   * conversation may share a connection number with a live one; the connections
+   * of a lost link are closed (linkLost).
+   */
+  readonly opened = new Set<ConnKey>();
   /** Until the user picks something, the newest conversation is shown. */
   followNewest = true;
   /** Bumped on every change; components re-render when it moves. */
@@ -271,18 +279,45 @@ export class SessionModel {
     this.changed();
   }
 
+  /** True for an open connection this page opened (see `opened`). */
+  canWrite(key: ConnKey | undefined): boolean {
+    const c = key === undefined ? undefined : this.store.get(key);
+    return key !== undefined && this.opened.has(key) && c !== undefined && c.closed === undefined;
+  }
+
   /** Closes a connection this page opened. */
   disconnect(key: ConnKey): void {
     const c = this.store.get(key);
-    if (c !== undefined && c.info?.source === "session")
+    if (c !== undefined && this.canWrite(key))
       this.options.client.send({ type: "close", conn: c.conn });
   }
 
   /** Sends bytes on a connection this page opened; false when it cannot be sent. */
   sendBytes(key: ConnKey, bytes: Uint8Array): boolean {
     const c = this.store.get(key);
-    if (c === undefined || c.info?.source !== "session" || c.closed !== undefined) return false;
+    if (c === undefined || !this.canWrite(key)) return false;
     return this.options.client.sendChunk(c.conn, bytes);
+  }
+
+  /** The most bytes one write may carry: the bridge's message limit less a chunk's head. */
+  maxWrite(): number | undefined {
+    return this.bridge.kind === "open"
+      ? this.bridge.hello.limits.maxPayload - CHUNK_HEAD_SIZE
+      : undefined;
+  }
+
+  /**
+   * The link to the bridge is gone, and with it (the bridge closes them) every
+   * connection this page opened over it: they are marked closed for "session".
+   */
+  linkLost(time: number): void {
+    for (const key of this.opened) {
+      const c = this.store.get(key);
+      if (c === undefined || c.closed !== undefined) continue;
+      c.closed = { reason: "session", time };
+      this.endStream(key, "c2s", time);
+      this.endStream(key, "s2c", time);
+    }
   }
 
   attach(tap: string): void {
@@ -382,7 +417,10 @@ export class SessionModel {
   clearClosed(): void {
     const gone = this.store.keys().filter((k) => this.store.get(k)?.closed !== undefined);
     this.store.remove(gone);
-    for (const k of gone) this.tables.delete(k);
+    for (const k of gone) {
+      this.tables.delete(k);
+      this.opened.delete(k);
+    }
     this.options.worker.postMessage({ type: "forget", conns: gone });
     this.selection.forget(new Set(gone));
     this.changed();

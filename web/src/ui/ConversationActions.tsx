@@ -3,7 +3,7 @@ import { encodeFrame } from "../decode/encode.js";
 import { parseFramingSpec } from "../decode/spec.js";
 import { loadSchemas } from "../session/schema-load.js";
 import { encodeJsonMessage, type JsonFieldError } from "./compose-json.js";
-import { planWrites } from "./compose-plan.js";
+import { planWrites, writeLimitError } from "./compose-plan.js";
 import { readWholeNumber } from "./number-field.js";
 import { WholeNumberInput } from "./WholeNumberInput.js";
 import { parseSendInput } from "./send-input.js";
@@ -23,6 +23,8 @@ type Built =
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const IDLE: SendQueueState = { running: null, queued: 0, outcome: "" };
+/** The most writes one send may be split over. */
+const MAX_WRITES = 64;
 const noSubscribe = (): (() => void) => () => undefined;
 
 /**
@@ -46,12 +48,13 @@ export function ConversationActions() {
   const [writesText, setWritesText] = useState("1");
   const [delayText, setDelayText] = useState("0");
   const copies = readWholeNumber(copiesText, 1, 100);
-  const writes = readWholeNumber(writesText, 1, 64);
+  const writes = readWholeNumber(writesText, 1, MAX_WRITES);
   const delay = readWholeNumber(delayText, 0, 5000);
   const [history, setHistory] = useState<readonly Sent[]>([]);
   const info = conn?.info;
-  const mine = info?.source === "session";
-  const open = conn?.closed === undefined;
+  // Only a connection this page opened: a recorded or imported conversation is read-only.
+  const mine = key !== undefined && model.opened.has(key);
+  const open = model.canWrite(key);
   // One queue per connection, kept by the model: sends on it never interleave.
   const queue =
     key === undefined || !mine
@@ -98,7 +101,10 @@ export function ConversationActions() {
     if (!copies.ok) return { ok: false, error: `frames per write: ${copies.error}` };
     if (!writes.ok) return { ok: false, error: `split over: ${writes.error} writes` };
     if (!delay.ok) return { ok: false, error: `delay: ${delay.error} ms` };
-    return { ok: true, writes: planWrites(frame, copies.value, writes.value), framed };
+    const planned = planWrites(frame, copies.value, writes.value);
+    const tooBig = writeLimitError(planned, model.maxWrite(), MAX_WRITES);
+    if (tooBig !== undefined) return { ok: false, error: tooBig };
+    return { ok: true, writes: planned, framed };
   })();
 
   if (key === undefined || !mine || info === undefined || conn === undefined || queue === undefined)

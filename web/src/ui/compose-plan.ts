@@ -27,3 +27,26 @@ export function planWrites(frame: Uint8Array, copies: number, writes: number): U
   }
   return out;
 }
+
+/**
+ * Why the writes cannot go to the bridge, or undefined when they can: one write
+ * travels as one WebSocket message, and the bridge closes the page's link on a
+ * message over its limit (`max`: the most bytes a write may carry; undefined
+ * while the bridge is not connected; `maxWrites`: the most writes a send may have).
+ */
+export function writeLimitError(
+  writes: readonly Uint8Array[],
+  max: number | undefined,
+  maxWrites: number,
+): string | undefined {
+  if (max === undefined) return undefined;
+  const largest = writes.reduce((n, w) => Math.max(n, w.length), 0);
+  if (largest <= max) return undefined;
+  const total = writes.reduce((n, w) => n + w.length, 0);
+  const need = Math.ceil(total / max);
+  const fix =
+    need <= maxWrites
+      ? `split it over ${need} writes or more`
+      : `a send holds at most ${maxWrites * max} B`;
+  return `a write of ${largest} B is over the bridge's limit of ${max} B per write (its --max-message): ${fix}`;
+}
