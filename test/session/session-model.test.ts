@@ -155,11 +155,11 @@ describe("SessionModel", () => {
     const { model, socket } = setup();
     socket().open();
     socket().text(HELLO);
-    const live = openedMessage(0, 1, { source: "session", tap: undefined, req: 7 });
+    const live = openedMessage(0, 1, { source: "session", req: 7 });
     socket().text(live);
     // Connection 1 of an older capture, opened by a page too, read back through a view.
     socket().text({ type: "view", req: 8, view: 2, capture: "old.fscap", follow: false });
-    socket().text(openedMessage(2, 1, { source: "session", tap: undefined }));
+    socket().text(openedMessage(2, 1, { source: "session" }));
     const chunks = () => socket().sent.filter((d) => typeof d !== "string").length;
     expect([model.canWrite("cap.fscap#1"), model.canWrite("old.fscap#1")]).toEqual([true, false]);
     expect(model.sendBytes("old.fscap#1", Uint8Array.of(1))).toBe(false);
@@ -178,7 +178,7 @@ describe("SessionModel", () => {
     const { model, socket } = setup();
     socket().open();
     socket().text(HELLO);
-    socket().text(openedMessage(0, 1, { source: "session", tap: undefined }));
+    socket().text(openedMessage(0, 1, { source: "session" }));
     expect(model.canWrite("cap.fscap#1")).toBe(true);
     socket().drop();
     const c = model.store.get("cap.fscap#1");

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadFixtures } from "../fixtures/proto/load.js";
+import { decodePayload } from "../../web/src/decode/payload.js";
 import { walkRaw } from "../../web/src/decode/raw-walk.js";
 import { walkMessage } from "../../web/src/decode/schema-walk.js";
 import {
@@ -77,5 +78,16 @@ describe("field rows", () => {
     expect(entries.map((r) => fieldValueText(r.node))).toEqual(['"alice" → "admin"', "7 → 0"]);
     const noValue = walkMessage(AllTypes, Uint8Array.of(0xba, 0x04, 0x02, 0x08, 0x07), 0).fields;
     expect(noValue.map(fieldValueText)).toEqual(["7 → (unset)"]);
+  });
+
+  it("a payload that does not decompress is one row that says so, not a field #0", () => {
+    const gz = { kind: "length", length: 3, flags: 0x80000000, gzip: true } as const;
+    const rows = flattenFields(
+      decodePayload(Uint8Array.of(1, 2, 3), 0, gz, undefined).fields,
+      new Map(),
+    );
+    expect(rows.map((r) => [fieldLabel(r), fieldMetaText(r)])).toEqual([
+      ["compressed payload", "bytes, not decompressed"],
+    ]);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Frame, FrameInfo } from "../../web/src/decode/frame.js";
+import { decodePayload } from "../../web/src/decode/payload.js";
 import { walkRaw } from "../../web/src/decode/raw-walk.js";
 import {
   payloadPreview,
@@ -29,6 +30,18 @@ describe("frame summaries", () => {
   it("writes a schemaless message by field number", () => {
     const payload = Uint8Array.of(0x08, 0x96, 0x01, 0x12, 0x02, 0x68, 0x69);
     expect(summarizeFrame(frame(), payload, walkRaw(payload, 4))).toBe('1: 150, 2: "hi"');
+  });
+
+  it("says a payload was not decoded, and why, instead of an empty or made-up message", () => {
+    const bad = Uint8Array.of(0x0f, 0x01, 0x02);
+    expect(summarizeFrame(frame(), bad, walkRaw(bad, 4))).toBe(
+      "not decoded (INVALID_WIRE_TYPE): 0f 01 02",
+    );
+    const notGzip = bytes("hello, not gzip");
+    const gz: FrameInfo = { kind: "length", length: notGzip.length, flags: 0x80000000, gzip: true };
+    expect(summarizeFrame(frame(gz), notGzip, decodePayload(notGzip, 4, gz, undefined))).toBe(
+      'not decoded (DECOMPRESS_FAILED): "hello, not gzip"',
+    );
   });
 
   it("writes a payload without a message as text when printable, else as hex", () => {

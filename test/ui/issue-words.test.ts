@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { issueRowWords, spanWords } from "../../web/src/ui/issue-words.js";
+import { emptyTreeWords, issueRowWords, spanWords } from "../../web/src/ui/issue-words.js";
 
 describe("an issue row in words", () => {
   it("names its bytes by stream offset", () => {
@@ -40,5 +40,17 @@ describe("an issue row in words", () => {
     });
     expect(lines[1]).toBe("Where: bytes 100–103 (4 bytes) of the C→S stream (0x64).");
     expect(lines[2]).toBe("Not fatal: framing went on after it.");
+  });
+});
+
+describe("a field tree with no field", () => {
+  it("says why nothing was decoded, or that the message is empty", () => {
+    const stop = { code: "INVALID_WIRE_TYPE", span: [104, 108] as [number, number], fatal: true };
+    expect(emptyTreeWords([stop], 4)).toBe(
+      "Nothing decoded: INVALID_WIRE_TYPE at offset 104 (above). The payload's 4 bytes are in the hex view.",
+    );
+    expect(emptyTreeWords([], 0)).toBe(
+      "An empty message: the payload has no bytes, so every field holds its default.",
+    );
   });
 });

@@ -76,7 +76,11 @@ export function decodePayload(
   };
 }
 
-const COMPRESSED_FACTS = newFieldFacts({ type: "bytes", decode: K_BYTES });
+const COMPRESSED_FACTS = newFieldFacts({
+  type: "bytes, not decompressed",
+  decode: K_BYTES,
+  name: "compressed payload",
+});
 
 /** The payload kept whole as a raw pseudo-field (number 0) when it cannot be decompressed. */
 function compressedNode(payload: Uint8Array, span: Span): FieldNode {

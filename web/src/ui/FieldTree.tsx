@@ -8,7 +8,7 @@ import {
 } from "../session/worker-protocol.js";
 import { formatSize } from "./byte-text.js";
 import { isPathWithin } from "./field-path.js";
-import { issueRowWords } from "./issue-words.js";
+import { emptyTreeWords, issueRowWords } from "./issue-words.js";
 import {
   fieldLabel,
   fieldMetaText,
@@ -196,7 +196,9 @@ function Detail({ detail }: { readonly detail: FrameDetail }) {
       ) : view === "json" ? (
         <pre className="json">{detail.json}</pre>
       ) : rows.length === 0 ? (
-        <p className="empty">An empty message.</p>
+        <p className="empty">
+          {emptyTreeWords(message.issues, frame.payloadEnd - frame.payloadStart)}
+        </p>
       ) : (
         <div className="tree-rows" role="tree" onMouseLeave={() => sel.hoverField(undefined)}>
           <VirtualList

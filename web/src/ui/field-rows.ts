@@ -76,6 +76,8 @@ export function fieldLabel(row: FieldRow): string {
 /** Number, wire type and type, and the oneof a field is a member of: "#4 LEN abi.Hset · oneof command". */
 export function fieldMetaText(row: FieldRow): string {
   const n = row.node;
+  // Number 0 is no field: a payload kept whole (one that does not decompress).
+  if (n.number === 0) return n.facts.type;
   const oneof = n.facts.oneof === undefined ? "" : ` · oneof ${n.facts.oneof}`;
   return `${row.packedElement ? "" : `#${n.number} `}${wireTypeName(n.wireType)} ${n.facts.type}${oneof}`;
 }

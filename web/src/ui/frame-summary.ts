@@ -29,6 +29,14 @@ export function summarizeFrame(
   let lead = "";
   if (info?.kind === "http1") lead = info.startLine;
   else if (info?.kind === "grpc" && info.trailer) lead = "trailers";
+  const stop = message?.issues.find((i) => i.fatal);
+  if (message !== undefined && stop !== undefined && message.fields.every((f) => f.number === 0)) {
+    // Nothing decoded (a payload kept whole has number 0): say why, and show the bytes.
+    const type = message.typeName === undefined ? "" : shortName(message.typeName) + " ";
+    return clip(
+      `${lead === "" ? "" : lead + " "}${type}not decoded (${stop.code}): ${payloadPreview(payload)}`,
+    );
+  }
   if (message !== undefined && message.fields.length + message.issues.length > 0) {
     const type = message.typeName === undefined ? "" : shortName(message.typeName) + " ";
     const body = fieldsText(message.fields, message.typeName !== undefined, SUMMARY_MAX);

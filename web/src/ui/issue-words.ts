@@ -43,3 +43,23 @@ export function issueRowWords(f: IssueRowFacts): string[] {
   }
   return lines;
 }
+
+/**
+ * What the field tree says when a decoded payload has no field to show: why
+ * (the issue that stopped the walk at the first bytes), or that it is empty.
+ */
+export function emptyTreeWords(
+  issues: readonly {
+    readonly code: string;
+    readonly span: readonly [number, number];
+    readonly fatal: boolean;
+  }[],
+  payloadSize: number,
+): string {
+  const stop = issues.find((i) => i.fatal);
+  if (stop !== undefined)
+    return `Nothing decoded: ${stop.code} at offset ${stop.span[0]} (above). The payload's ${payloadSize} bytes are in the hex view.`;
+  return payloadSize === 0
+    ? "An empty message: the payload has no bytes, so every field holds its default."
+    : "An empty message.";
+}
