@@ -46,6 +46,7 @@ export function ConversationList() {
         className={`conv${key === sel.conn ? " selected" : ""}`}
         onClick={() => sel.selectConversation(key)}
         data-conn={key}
+        title={info === undefined ? undefined : `opened at ${formatClock(info.openedAt)}`}
         role="option"
         aria-selected={key === sel.conn}
       >
@@ -67,15 +68,15 @@ export function ConversationList() {
           </span>
         </div>
         <div className="conv-line muted">
-          <span>{info === undefined ? "" : formatClock(info.openedAt)}</span>
-          <span className="dir-c2s">
-            C→S {formatSize(c.c2s.length)} ·{" "}
-            {framesText(t?.frameCount("c2s") ?? 0, t?.status.c2s.framed ?? 0, c.c2s.length)}
-          </span>
-          <span className="dir-s2c">
-            S→C {formatSize(c.s2c.length)} ·{" "}
-            {framesText(t?.frameCount("s2c") ?? 0, t?.status.s2c.framed ?? 0, c.s2c.length)}
-          </span>
+          {(["c2s", "s2c"] as const).map((d) => {
+            const text = `${d === "c2s" ? "C→S" : "S→C"} ${formatSize(c[d].length)} · ${framesText(t?.frameCount(d) ?? 0, t?.status[d].framed ?? 0, c[d].length)}`;
+            // A narrow list cuts the text with an ellipsis; the whole of it is in the title.
+            return (
+              <span key={d} className={`conv-dir dir-${d}`} title={text}>
+                {text}
+              </span>
+            );
+          })}
         </div>
       </div>
     );
