@@ -69,6 +69,94 @@ describe("playFramer", () => {
   });
 });
 
+describe("playFramer on a stream that has not ended", () => {
+  /** Frame 0 "abc" whole, then frame 1's head (16) and 7 of its 16 payload bytes: 18 bytes. */
+  const OPEN = hexToBytes("00000003616263" + "00000010" + "41424344454647");
+
+  // Regression: the teaching view played every stream as ended, so a stream still open
+  // after a frame's first bytes said "stopped at byte 7: stream ended inside a frame".
+  it("the last read says what the framer waits for, never that the stream ended", () => {
+    const play = playFramer(spec("length"), [OPEN], false);
+    expect(play.steps.map((s) => s.text)).toEqual(["frame 0 complete; payload: need 9 more bytes"]);
+    expect(play.steps[0]?.waiting).toEqual([7, 18]);
+    expect(play.steps[0]?.needed).toEqual([18, 27]);
+    // The framer has read frame 1's length field: its head is known before the frame is cut.
+    expect(play.steps[0]?.head).toEqual([7, 11]);
+    expect(play.issues).toEqual([]);
+    expect(play.frames.map((f) => [f.start, f.end])).toEqual([[0, 7]]);
+  });
+
+  it("the same bytes, ended, say where the framer stopped", () => {
+    const play = playFramer(spec("length"), [OPEN], true);
+    expect(play.steps[0]?.text).toBe(
+      "frame 0 complete; stopped at byte 7: stream ended inside a frame: 9 of 16 payload bytes missing",
+    );
+  });
+
+  it("mid-stream and at the end of an open stream, the words agree", () => {
+    const open = playFramer(spec("length"), cut(OPEN, [9, 14]), false);
+    expect(open.steps.map((s) => s.text)).toEqual([
+      "frame 0 complete; head: 2 of 4 bytes",
+      "payload: need 13 more bytes",
+      "payload: need 9 more bytes",
+    ]);
+  });
+
+  // The teaching view plays the first 4096 bytes of a long stream: a 65536-byte frame cut there.
+  it("a frame longer than the bytes played: the bytes it still needs, from its head", () => {
+    const big = new Uint8Array(4096);
+    big.set([0, 1, 0, 0]);
+    const play = playFramer(spec("length:max=1000000"), rechunk(big, "segments"), false);
+    expect(play.steps.map((s) => s.text)).toEqual([
+      "payload: need 64080 more bytes",
+      "payload: need 62620 more bytes",
+      "payload: need 61444 more bytes",
+    ]);
+    expect(play.steps.at(-1)?.needed).toEqual([4096, 65540]);
+  });
+
+  it.each([
+    {
+      framing: "grpc",
+      bytes: "0000000005616263",
+      text: "payload: need 2 more bytes",
+      head: [0, 5],
+    },
+    { framing: "varint", bytes: "05616263", text: "payload: need 2 more bytes", head: [0, 1] },
+    {
+      framing: "varint:offset=1",
+      bytes: "ff05616263",
+      text: "payload: need 2 more bytes",
+      head: [0, 2],
+    },
+    {
+      framing: "netty:size=2",
+      bytes: "0005616263",
+      text: "payload: need 2 more bytes",
+      head: [0, 2],
+    },
+    {
+      framing: "length:offset=1,size=2",
+      bytes: "0100056162",
+      text: "payload: need 3 more bytes",
+      head: [1, 3],
+    },
+    { framing: "length:size=2", bytes: "00", text: "head: 1 of 2 bytes", head: undefined },
+    {
+      framing: "delim:sep=0d0a",
+      bytes: "616263",
+      text: "3 bytes read, no end of the frame yet",
+      head: undefined,
+    },
+    { framing: "fixed:size=4", bytes: "6162", text: "head: 2 of 4 bytes", head: undefined },
+  ])("$framing, open after $bytes: $text", ({ framing, bytes, text, head }) => {
+    const play = playFramer(spec(framing), [hexToBytes(bytes)], false);
+    expect(play.steps.map((s) => s.text)).toEqual([text]);
+    expect(play.steps[0]?.head).toEqual(head);
+    expect(play.issues).toEqual([]);
+  });
+});
+
 describe("rechunk", () => {
   it.each(["one-byte", "random", "segments", "coalesced"] as const)(
     "%s keeps every byte and the frames",

@@ -1,6 +1,7 @@
+import { createServer, type AddressInfo, type Server, type Socket } from "node:net";
 import type { Page } from "playwright-core";
-import { describe, expect, it } from "vitest";
-import { selectFinishedConversation, usePage } from "./fixture.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connectTo, selectFinishedConversation, usePage } from "./fixture.js";
 import { screenshot, type OpenedPage } from "./harness.js";
 
 /** The frames lane as "start-end" per frame box (from the boxes' titles). */
@@ -138,6 +139,103 @@ describe("the teaching view, in Chromium", () => {
     expect(await reads.locator(".tick.future").count()).toBe(0);
     expect(await reads.locator(".box.read.now").count()).toBe(1);
     await screenshot(page, "teaching-live-stream-last");
+    expect(p.errors()).toEqual([]);
+  });
+});
+
+describe("the teaching view on a stream still open, in Chromium", () => {
+  const fx = usePage({ demo: false, args: ["--allow", "127.0.0.1:*"] });
+  /** What the server does with the next connection: its socket is kept for the test. */
+  let greet: (socket: Socket) => void = () => undefined;
+  let socket: Socket | undefined;
+  const sockets = new Set<Socket>();
+  let server: Server;
+  let target = "";
+
+  beforeAll(async () => {
+    server = createServer((s) => {
+      socket = s;
+      sockets.add(s);
+      greet(s);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    target = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    // Every connection, also the half-closed ones the bridge keeps open: close waits for them.
+    for (const s of sockets) s.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  /** Steps to the last read (the button is disabled when there is only one). */
+  async function toLastRead(page: Page): Promise<void> {
+    const last = page.getByRole("button", { name: "last", exact: true });
+    if (!(await last.isDisabled())) await last.click();
+  }
+
+  /** Connects the page to the server, which sends `bytes` and keeps the connection open; shows its S→C stream. */
+  async function openStream(page: Page, bytes: Buffer): Promise<void> {
+    greet = (s) => void s.write(bytes);
+    await connectTo(page, target);
+    await page.getByTestId("teach-toggle").click();
+    await page.getByTestId("teach-source").selectOption("stream-s2c");
+  }
+
+  // Regression: the view played every stream as ended, and said "stopped at byte 7: stream
+  // ended inside a frame: 9 of 16 payload bytes missing" on a connection still open.
+  it("a frame that stops mid-payload: waiting for 9 more bytes, until the stream really ends", async () => {
+    const p = await fx.openInspector();
+    const page = p.page;
+    // Frame 0 ("abc"), then frame 1's head (16) and 7 of its 16 payload bytes.
+    await openStream(page, Buffer.from("00000003616263" + "00000010" + "41424344454647", "hex"));
+    const text = page.locator(".lesson-text");
+    await expect
+      .poll(() => text.innerText())
+      .toMatch(/The stream is still open \(18 bytes so far\)/);
+    await toLastRead(page);
+    const state = page.getByTestId("teach-state");
+    await expect
+      .poll(() => state.innerText())
+      .toMatch(/: (frame 0 complete; )?payload: need 9 more bytes$/);
+    expect(await state.innerText()).not.toMatch(/ended|stopped/);
+    expect(await page.getByTestId("teach-axis-end").innerText()).toBe("18 B so far");
+    // The bytes it waits for lie past the axis: said at its edge. Frame 1's length field is its head.
+    expect(await page.getByTestId("teach-needed-past").innerText()).toBe("+9 B needed →");
+    expect(await windowBytes(page, 7, 11)).toEqual(["00/head", "00/head", "00/head", "10/head"]);
+    await screenshot(page, "teaching-open-mid-frame");
+    // The server ends the stream: now the framer is ended, and says the frame stays incomplete.
+    socket?.end();
+    await expect
+      .poll(() => state.innerText())
+      .toMatch(/stopped at byte 7: stream ended inside a frame: 9 of 16 payload bytes missing$/);
+    await expect.poll(() => text.innerText()).toMatch(/The stream has ended: 18 bytes in all\./);
+    expect(p.errors()).toEqual([]);
+    await page.getByTestId("teach-toggle").click();
+  });
+
+  // Regression: the view plays the first 4096 bytes of a long stream, and said "stopped at byte 0:
+  // stream ended inside a frame: 61444 of 65536 payload bytes missing" there.
+  it("a stream longer than the view plays: the first 4,096 bytes, never ended at the cut", async () => {
+    const p = await fx.openInspector();
+    const page = p.page;
+    await openStream(
+      page,
+      Buffer.concat([Buffer.from("00010000", "hex"), Buffer.alloc(10_000, 0x2e)]),
+    );
+    const text = page.locator(".lesson-text");
+    await expect
+      .poll(() => text.innerText())
+      .toContain("Showing the first 4,096 of 10,004 bytes; the stream goes on after them");
+    socket?.end();
+    await expect
+      .poll(() => page.getByTestId("connect-status").innerText())
+      .toMatch(/the server closed its side|closed \(/);
+    await toLastRead(page);
+    const state = page.getByTestId("teach-state");
+    await expect.poll(() => state.innerText()).toMatch(/\): payload: need 61444 more bytes$/);
+    expect(await page.getByTestId("teach-axis-end").innerText()).toBe("4,096 of 10,004 B");
+    expect(await page.getByTestId("teach-needed-past").innerText()).toBe("+61,444 B needed →");
+    await screenshot(page, "teaching-long-stream");
     expect(p.errors()).toEqual([]);
   });
 });

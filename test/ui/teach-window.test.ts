@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { playFramer, type FramerPlay } from "../../web/src/decode/framer-steps.js";
+import { hexToBytes } from "../../web/src/decode/hex.js";
 import { parseFramingSpec } from "../../web/src/decode/spec.js";
 import { lessons } from "../../web/src/ui/lessons.js";
 import {
@@ -85,6 +86,22 @@ describe("windowCells", () => {
     expect(c.map((x) => x.hex)).toEqual(["00", "00", "01", "2c"]);
     expect(c.every((x) => has(x.classes, "head") && has(x.classes, "pending"))).toBe(true);
     expect(has(c[0]?.classes ?? "", "chunk")).toBe(true);
+  });
+
+  // A stream still open after frame 1's head and 7 of its 16 payload bytes: frame 1 is not cut,
+  // but its length field has been read, and is shown as its head.
+  it("marks the head of a frame that completes only after the bytes played", () => {
+    const s = parseFramingSpec("length");
+    if (!s.ok) throw new Error(s.error);
+    const bytes = hexToBytes("00000003616263" + "00000010" + "41424344454647");
+    const play = playFramer(s.spec, [bytes], false);
+    const c = windowCells(bytes, [0, 18], play.steps[0], play.frames, [0]);
+    expect(c.filter((x) => has(x.classes, "head")).map((x) => x.at)).toEqual([
+      0, 1, 2, 3, 7, 8, 9, 10,
+    ]);
+    expect(c.filter((x) => has(x.classes, "pending")).map((x) => x.at)).toEqual(
+      Array.from({ length: 11 }, (_, i) => 7 + i),
+    );
   });
 
   it("does not call a head a head before the framer has read it", () => {

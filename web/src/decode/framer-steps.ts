@@ -3,7 +3,10 @@
  * chunk and says, after each chunk, what the framer is waiting for, in words.
  * A frame's head and end are taken from the frames the same framer cuts over
  * the whole stream (framing does not depend on chunking), so "need 37 more
- * bytes" is what the framer knows once it has read the head.
+ * bytes" is what the framer knows once it has read the head. A frame still
+ * incomplete after the last chunk of a stream that has not ended (or is played
+ * only in part) is described from what the framer read of it (its
+ * `pendingFrame`), never as a stream that ended.
  *
  * ```
  * stream   |frame 0 ........|frame 1 .........|frame 2 ...
@@ -13,6 +16,7 @@
  * ```
  */
 import type { Frame } from "./frame.js";
+import type { PendingFrame } from "./framer.js";
 import { createFramer } from "./framers.js";
 import type { Issue } from "./issue.js";
 import type { Span } from "./span.js";
@@ -35,6 +39,8 @@ export interface FramerStep {
   readonly waiting: Span | undefined;
   /** Bytes the framer still needs for that frame, when it knows how many. */
   readonly needed: Span | undefined;
+  /** The head of that frame, once the framer has read it. */
+  readonly head: Span | undefined;
 }
 
 /** Every frame and issue of the stream, and one step per chunk. */
@@ -46,7 +52,13 @@ export interface FramerPlay {
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
 
-/** Plays `chunks` (one stream, in order) through a fresh framer of `spec`; `ended` also ends the stream. */
+/**
+ * Plays `chunks` (one stream, in order) through a fresh framer of `spec`.
+ * `ended` says the stream ended after the last chunk (the framer's `end` runs
+ * then, and may report a frame left incomplete); otherwise the stream is still
+ * open, or only its first bytes are played, and the last step says what the
+ * framer is waiting for.
+ */
 export function playFramer(
   spec: FramingSpec,
   chunks: readonly Uint8Array[],
@@ -60,6 +72,7 @@ export function playFramer(
     completed: number[];
     issues: Issue[];
     pendingStart: number;
+    pending: PendingFrame | undefined;
     stoppedAt: number | undefined;
   }[] = [];
   let at = 0;
@@ -75,12 +88,14 @@ export function playFramer(
       completed: done.map((f) => f.index),
       issues: iss,
       pendingStart: framer.pendingStart,
+      pending: framer.pendingFrame,
       stoppedAt: framer.stoppedAt,
     });
     at += c.length;
   });
-  const steps = raw.map((r) => {
+  const steps = raw.map((r, i) => {
     const position = r.chunk[1];
+    const over = ended && i === raw.length - 1;
     const done = frames.filter((f) => f.end <= position).length;
     const parts: string[] = [];
     if (r.completed.length > 0)
@@ -91,6 +106,7 @@ export function playFramer(
       );
     let waiting: Span | undefined;
     let needed: Span | undefined;
+    let head: Span | undefined;
     const stopped = r.stoppedAt;
     if (stopped !== undefined) {
       const fatal = issues.find((x) => x.fatal);
@@ -103,8 +119,18 @@ export function playFramer(
       if (f === undefined && headBytes !== undefined && have < headBytes) {
         parts.push(`head: ${have} of ${headBytes} bytes`);
         needed = [position, r.pendingStart + headBytes];
+      } else if (f === undefined && !over && r.pending !== undefined && r.pending.end > position) {
+        // The frame completes after the bytes played (an open stream, or its first bytes only):
+        // its head said how long it is.
+        parts.push(`payload: need ${plural(r.pending.end - position, "more byte")}`);
+        needed = [position, r.pending.end];
+        head = r.pending.head;
       } else if (f === undefined)
-        parts.push(`${plural(have, "byte")} waiting: the frame never completes`);
+        parts.push(
+          ended
+            ? `${plural(have, "byte")} waiting: the frame never completes`
+            : `${plural(have, "byte")} read, no end of the frame yet`,
+        );
       else if (f.headStart >= f.payloadEnd) {
         parts.push(`${plural(have, "byte")} read, no end of the frame yet`);
       } else if (position < f.headEnd) {
@@ -117,6 +143,7 @@ export function playFramer(
       } else {
         parts.push(`payload: need ${plural(f.end - position, "more byte")}`);
         needed = [position, f.end];
+        head = [f.headStart, f.headEnd];
       }
     } else if (r.completed.length === 0) parts.push("between frames: waiting for the next one");
     return {
@@ -127,6 +154,7 @@ export function playFramer(
       text: parts.join("; "),
       waiting,
       needed,
+      head,
     };
   });
   return { frames, issues, steps };

@@ -1,5 +1,6 @@
 import { FrameRecord, type Frame, type FrameInfo } from "./frame.js";
 import type { Issue } from "./issue.js";
+import type { Span } from "./span.js";
 
 /** What one `push` or `end` completed, in stream order. */
 export interface FramerOutput {
@@ -45,6 +46,20 @@ export interface Framer {
   readonly stoppedAt: number | undefined;
   /** Where the frame being cut starts: no later frame needs a byte before it. */
   readonly pendingStart: number;
+  /**
+   * The frame being cut, once the framer has read the head that says how long
+   * it is; undefined while it does not know (a head not read yet, a delimiter
+   * not seen yet, no frame being cut).
+   */
+  readonly pendingFrame: PendingFrame | undefined;
+}
+
+/** What a framer knows of the frame it is cutting once it has read its head. */
+export interface PendingFrame {
+  /** The head's bytes (as the frame will give them). */
+  readonly head: Span;
+  /** Where the frame will end. */
+  readonly end: number;
 }
 
 /**
@@ -124,6 +139,11 @@ export abstract class FramerBase implements Framer {
 
   get pendingStart(): number {
     return this.frameStart;
+  }
+
+  /** Unknown unless a framer that reads a length says otherwise. */
+  get pendingFrame(): PendingFrame | undefined {
+    return undefined;
   }
 
   /** Consumes one chunk whose first byte is at stream offset `base`. */

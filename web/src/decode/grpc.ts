@@ -1,4 +1,4 @@
-import { FramerBase } from "./framer.js";
+import { FramerBase, type PendingFrame } from "./framer.js";
 import { makeIssue } from "./issue.js";
 import type { GrpcSpec } from "./spec.js";
 
@@ -115,6 +115,13 @@ export class GrpcFramer extends FramerBase {
     this.headSeen = 0;
     this.length = 0;
     this.frameEnd = -1;
+  }
+
+  /** Once the 5-byte prefix is read: the prefix, and the end of the message. */
+  override get pendingFrame(): PendingFrame | undefined {
+    if (this.stoppedAt !== undefined || this.frameEnd < 0) return undefined;
+    const s = this.frameStart;
+    return { head: [s, s + GRPC_HEAD_LENGTH], end: this.frameEnd };
   }
 }
 

@@ -1,4 +1,4 @@
-import { FramerBase } from "./framer.js";
+import { FramerBase, type PendingFrame } from "./framer.js";
 import { makeIssue } from "./issue.js";
 import type { LengthSpec } from "./spec.js";
 
@@ -282,6 +282,17 @@ export class LengthDelimitedFramer extends FramerBase {
     super.startFrame(at);
     this.headSeen = 0;
     this.dataEnd = -1;
+  }
+
+  /** Once the head is read: its length field, and the end of its payload. */
+  override get pendingFrame(): PendingFrame | undefined {
+    if (this.stoppedAt !== undefined || this.dataEnd < 0) return undefined;
+    const s = this.frameStart;
+    const end = this.dataEnd;
+    return {
+      head: [Math.min(s + this.spec.offset, end), Math.min(s + this.fieldEnd, end)],
+      end,
+    };
   }
 }
 

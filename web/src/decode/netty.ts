@@ -1,4 +1,4 @@
-import { FramerBase } from "./framer.js";
+import { FramerBase, type PendingFrame } from "./framer.js";
 import { makeIssue } from "./issue.js";
 import type { NettySpec } from "./spec.js";
 
@@ -190,6 +190,13 @@ export class NettyFramer extends FramerBase {
   /** While a too-long frame is discarded, none of its bytes will be needed. */
   override get pendingStart(): number {
     return this.state === DISCARD ? this.position : this.frameStart;
+  }
+
+  /** Once the head is read: its length field, and the end of the frame (none while a too-long frame is discarded). */
+  override get pendingFrame(): PendingFrame | undefined {
+    if (this.state !== BODY) return undefined;
+    const s = this.frameStart;
+    return { head: [s + this.spec.offset, s + this.fieldEnd], end: this.frameEnd };
   }
 
   protected override startFrame(at: number): void {

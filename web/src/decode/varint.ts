@@ -1,4 +1,4 @@
-import { FramerBase } from "./framer.js";
+import { FramerBase, type PendingFrame } from "./framer.js";
 import { makeIssue } from "./issue.js";
 import type { VarintSpec } from "./spec.js";
 
@@ -118,5 +118,12 @@ export class VarintFramer extends FramerBase {
     this.headSeen = 0;
     this.value = 0;
     this.frameEnd = -1;
+  }
+
+  /** Once the varint is read: the bytes up to its end, and the end of the message. */
+  override get pendingFrame(): PendingFrame | undefined {
+    if (this.stoppedAt !== undefined || this.frameEnd < 0) return undefined;
+    const s = this.frameStart;
+    return { head: [s, s + this.headSeen], end: this.frameEnd };
   }
 }

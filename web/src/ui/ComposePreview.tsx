@@ -2,6 +2,7 @@ import { previewMarks } from "../decode/frame-parts.js";
 import { bytesToHex } from "../decode/hex.js";
 import type { FramingSpec } from "../decode/spec.js";
 import { explainFrameCount } from "./compose-note.js";
+import { plural } from "./plural.js";
 import { concatBytes } from "../decode/concat.js";
 
 /** Bytes shown in the preview at most. */
@@ -38,8 +39,8 @@ export function ComposePreview(props: {
         </div>
       )}
       <span className="muted">
-        {all.length} B{marks === undefined ? "" : `, ${marks.frames} frame(s)`}, {writes.length}{" "}
-        write(s):
+        {all.length} B{marks === undefined ? "" : `, ${plural(marks.frames, "frame")}`},{" "}
+        {plural(writes.length, "write")}:
       </span>{" "}
       {[...all.subarray(0, PREVIEW_MAX)].map((b, i) => {
         const part = marks?.parts[i] ?? 0;

@@ -5,6 +5,7 @@ import { loadSchemas } from "../session/schema-load.js";
 import { encodeJsonMessage, type JsonFieldError } from "./compose-json.js";
 import { planWrites, writeLimitError } from "./compose-plan.js";
 import { readWholeNumber } from "./number-field.js";
+import { plural } from "./plural.js";
 import { WholeNumberInput } from "./WholeNumberInput.js";
 import { parseSendInput } from "./send-input.js";
 import { describeSendQueue, sendQueueOf, type SendJob, type SendQueueState } from "./send-queue.js";
@@ -274,7 +275,7 @@ export function ConversationActions() {
               </button>{" "}
               <code>{h.label}</code>{" "}
               <span className="muted">
-                {h.writes.reduce((n, w) => n + w.length, 0)} B / {h.writes.length} write(s)
+                {h.writes.reduce((n, w) => n + w.length, 0)} B / {plural(h.writes.length, "write")}
               </span>
             </li>
           ))}

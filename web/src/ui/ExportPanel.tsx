@@ -4,6 +4,7 @@ import { importCaptureFile } from "../session/capture-import.js";
 import { framesJsonLines } from "../session/frames-jsonl.js";
 import { loadSchemas } from "../session/schema-load.js";
 import { useSession } from "./use-session.js";
+import { plural } from "./plural.js";
 
 /**
  * Export and import: every connection as a capture file (the bridge's format),
@@ -58,7 +59,7 @@ export function ExportPanel() {
             const now = Date.now();
             const bytes = exportCapture(model.store, now * 1000);
             download(`framescope-${fileStamp(now)}.fscap`, bytes, "application/octet-stream");
-            setSaid(`saved ${model.store.size} connection(s), ${bytes.length} B`);
+            setSaid(`saved ${plural(model.store.size, "connection")}, ${bytes.length} B`);
           }}
           title="every connection on the page, in the bridge's capture format"
           data-testid="export-capture"

@@ -10,6 +10,7 @@ import type { Span } from "../decode/span.js";
 import type { Direction } from "../session/bridge-protocol.js";
 import { ROW_END, ROW_START } from "../session/worker-protocol.js";
 import { byteHex, asciiChar, formatSize } from "./byte-text.js";
+import { plural } from "./plural.js";
 import {
   cellClasses,
   markCells,
@@ -313,8 +314,8 @@ export function HexView() {
         {hovered !== undefined
           ? `offset ${hovered} (0x${hovered.toString(16)})${payloadMode ? " in the gunzipped payload" : ""}`
           : range !== undefined
-            ? `${range[1] - range[0]} bytes selected: [${range[0]}, ${range[1]})`
-            : `${formatSize(length)}${payloadMode ? " gunzipped" : ` in ${stream?.chunkCount ?? 0} TCP reads`}`}
+            ? `${plural(range[1] - range[0], "byte")} selected: [${range[0]}, ${range[1]})`
+            : `${formatSize(length)}${payloadMode ? " gunzipped" : ` in ${plural(stream?.chunkCount ?? 0, "TCP read")}`}`}
       </div>
       <HexLegend />
     </section>

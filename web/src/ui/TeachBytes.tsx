@@ -1,6 +1,7 @@
 import type { FramerStep } from "../decode/framer-steps.js";
 import type { Span } from "../decode/span.js";
 import type { FrameBox } from "./cell-marks.js";
+import { plural } from "./plural.js";
 import { WINDOW_ROW_BYTES, windowCells } from "./teach-window.js";
 
 const COLUMNS = Array.from({ length: WINDOW_ROW_BYTES }, (_, i) => i);
@@ -38,7 +39,7 @@ export function TeachBytes({
         return [
           row[0] > before ? (
             <div key={`gap${row[0]}`} className="tb-gap">
-              ⋯ {row[0] - before} bytes [{before}, {row[0]}) not shown ⋯
+              ⋯ {plural(row[0] - before, "byte")} [{before}, {row[0]}) not shown ⋯
             </div>
           ) : null,
           <div key={row[0]} className="tb-row" data-offset={row[0]}>
@@ -54,7 +55,7 @@ export function TeachBytes({
       })}
       {(rows[rows.length - 1]?.[1] ?? 0) < bytes.length ? (
         <div className="tb-gap">
-          ⋯ {bytes.length - (rows[rows.length - 1]?.[1] ?? 0)} bytes to the end not shown ⋯
+          {`⋯ ${plural(bytes.length - (rows[rows.length - 1]?.[1] ?? 0), "byte")} to the end not shown ⋯`}
         </div>
       ) : null}
       <div className="tb-legend">

@@ -2,6 +2,7 @@ import { useLayoutEffect, useRef, useState, type ReactNode, type Ref, type RefOb
 import type { FramerPlay } from "../decode/framer-steps.js";
 import type { Span } from "../decode/span.js";
 import { placeLabels, type LabelItem, type PlacedLabel } from "./lane-labels.js";
+import { plural } from "./plural.js";
 import { mergeReadStarts, mergesReads, TICK_PX } from "./read-ticks.js";
 
 const pct = (n: number, total: number): string => `${(100 * n) / Math.max(1, total)}%`;
@@ -22,6 +23,7 @@ export function TeachLanes({
   at,
   messageEnds,
   shown,
+  axisEnd,
 }: {
   readonly total: number;
   readonly play: FramerPlay | undefined;
@@ -29,6 +31,8 @@ export function TeachLanes({
   readonly messageEnds: readonly number[] | undefined;
   /** The spans the byte window below shows. */
   readonly shown: readonly Span[];
+  /** The axis's end in words ("325 B", "4,096 of 41,943,040 B"); `total` B by default. */
+  readonly axisEnd?: string | undefined;
 }) {
   const [trackRef, trackPx] = useTrackWidth();
   const steps = play?.steps ?? [];
@@ -47,6 +51,9 @@ export function TeachLanes({
     trackPx,
   );
   const merged = mergesReads(steps.length, trackPx);
+  // Bytes the framer waits for past the axis's end (a stream still open, or cut): said at its edge.
+  const beyond =
+    current?.needed === undefined ? 0 : current.needed[1] - Math.max(total, current.needed[0]);
   return (
     <div className="lanes">
       {messageEnds === undefined ? null : (
@@ -64,7 +71,7 @@ export function TeachLanes({
       )}
       <Lane
         name="TCP reads"
-        note={merged ? `${steps.length.toLocaleString("en")} reads, merged` : undefined}
+        note={merged ? `${plural(steps.length, "read", { grouped: true })}, merged` : undefined}
       >
         {merged
           ? mergeReadStarts(
@@ -81,7 +88,7 @@ export function TeachLanes({
                   width: `calc(${pct(t.end - t.start, total)} + 1px)`,
                   opacity: 0.25 + 0.75 * t.density,
                 }}
-                title={`${t.count} read${t.count === 1 ? "" : "s"} start in [${t.start}, ${t.end})`}
+                title={`${plural(t.count, "read")} start${t.count === 1 ? "s" : ""} in [${t.start}, ${t.end})`}
               />
             ))
           : steps.map((s, i) => (
@@ -130,6 +137,15 @@ export function TeachLanes({
           />
         )}
         <Labels labels={frameLabels} kind="frame" />
+        {beyond > 0 ? (
+          <span
+            className="needed-past"
+            title={`the framer waits for ${plural(beyond, "more byte")} past the ${plural(total, "byte")} played`}
+            data-testid="teach-needed-past"
+          >
+            +{beyond.toLocaleString("en")} B needed →
+          </span>
+        ) : null}
       </Lane>
       <Lane name="bytes below" slim>
         {shown.map(([s, e]) => (
@@ -143,7 +159,7 @@ export function TeachLanes({
       </Lane>
       <div className="axis">
         <span>0</span>
-        <span>{total} B</span>
+        <span data-testid="teach-axis-end">{axisEnd ?? `${total} B`}</span>
       </div>
     </div>
   );

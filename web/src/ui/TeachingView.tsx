@@ -9,16 +9,13 @@ import {
 } from "../decode/framer-steps.js";
 import type { Frame } from "../decode/frame.js";
 import { parseFramingSpec } from "../decode/spec.js";
-import type { Direction } from "../session/bridge-protocol.js";
 import { lessons, type Lesson } from "./lessons.js";
 import { TeachBytes } from "./TeachBytes.js";
 import { TeachLanes } from "./TeachLanes.js";
 import { byteWindow } from "./teach-window.js";
 import { useSession } from "./use-session.js";
 import { concatBytes } from "../decode/concat.js";
-
-/** Bytes of a live stream the teaching view plays at most (from its start). */
-const STREAM_MAX = 4096;
+import { sameFramesText, streamSource, type TeachSource } from "./teach-source.js";
 
 type Chunking = "delivered" | Rechunk;
 
@@ -33,14 +30,6 @@ const chunkings = (length: number): readonly { value: Chunking; label: string }[
   { value: "segments", label: "1460-byte segments" },
   { value: "coalesced", label: "all coalesced in one read" },
 ];
-
-interface Source {
-  readonly title: string;
-  readonly spec: string;
-  readonly chunks: readonly Uint8Array[];
-  readonly messageEnds: readonly number[] | undefined;
-  readonly text: string;
-}
 
 /**
  * "Why TCP reads are not messages": one stream (a ready lesson or a stream of
@@ -59,13 +48,15 @@ export function TeachingView() {
 
   const key = model.selection.conn;
   const conn = key === undefined ? undefined : model.store.get(key);
-  const source = ((): Source | undefined => {
+  const source = ((): TeachSource | undefined => {
     const lesson: Lesson | undefined = all.find((l) => l.id === sourceId);
-    if (lesson !== undefined) return { ...lesson, messageEnds: lesson.messageEnds };
+    if (lesson !== undefined) return lessonSource(lesson);
     const dir = sourceId === "stream-c2s" ? "c2s" : sourceId === "stream-s2c" ? "s2c" : undefined;
     if (dir === undefined || conn === undefined) return undefined;
-    return streamSource(conn[dir], dir, model.configOf(key)[dir].framing, conn.conn);
+    const framing = model.configOf(key)[dir].framing;
+    return streamSource(conn[dir], dir, framing, conn.conn, conn.closed !== undefined);
   })();
+  const ended = source?.ended ?? true;
   const specString = specText ?? source?.spec ?? "";
   const spec = parseFramingSpec(specString);
   const bytes = useMemo(() => concatBytes(source?.chunks ?? []), [source?.chunks]);
@@ -75,13 +66,13 @@ export function TeachingView() {
   );
   const play = useMemo(() => {
     const s = parseFramingSpec(specString);
-    return s.ok ? playFramer(s.spec, chunks) : undefined;
-  }, [specString, chunks]);
+    return s.ok ? playFramer(s.spec, chunks, ended) : undefined;
+  }, [specString, chunks, ended]);
   const delivered = source?.chunks;
   const asDelivered = useMemo(() => {
     const s = parseFramingSpec(specString);
-    return s.ok && delivered !== undefined ? playFramer(s.spec, delivered) : undefined;
-  }, [specString, delivered]);
+    return s.ok && delivered !== undefined ? playFramer(s.spec, delivered, ended) : undefined;
+  }, [specString, delivered, ended]);
 
   const steps = play?.steps ?? NO_STEPS;
   const at = Math.max(0, Math.min(step, steps.length - 1));
@@ -178,9 +169,7 @@ export function TeachingView() {
                 ? spec.ok
                   ? ""
                   : spec.error
-                : `${play.frames.length} frames from ${chunks.length} read${chunks.length === 1 ? "" : "s"}: ${
-                    same ? "the same frames as the reads TCP delivered" : "frames differ"
-                  }`}
+                : sameFramesText(play.frames.length, chunks.length, same)}
             </span>
           </div>
           <div className="teach-step">
@@ -225,6 +214,7 @@ export function TeachingView() {
             at={at}
             messageEnds={source.messageEnds}
             shown={shown.spans}
+            axisEnd={source.axisEnd}
           />
           <TeachBytes
             bytes={bytes}
@@ -239,29 +229,8 @@ export function TeachingView() {
   );
 }
 
-function streamSource(
-  stream: {
-    readonly chunkCount: number;
-    chunk(i: number): { readonly bytes: Uint8Array; readonly offset: number } | undefined;
-  },
-  dir: Direction,
-  framing: string,
-  conn: number,
-): Source {
-  const chunks: Uint8Array[] = [];
-  let n = 0;
-  for (let i = 0; i < stream.chunkCount && n < STREAM_MAX; i++) {
-    const c = stream.chunk(i);
-    if (c === undefined) break;
-    const part = c.bytes.subarray(0, STREAM_MAX - n);
-    chunks.push(part);
-    n += part.length;
-  }
-  return {
-    title: `connection #${conn} ${dir}`,
-    spec: framing,
-    chunks,
-    messageEnds: undefined,
-    text: `Connection #${conn}, ${dir === "c2s" ? "client to server" : "server to client"}: the reads as the bridge received them${n >= STREAM_MAX ? ` (the first ${STREAM_MAX} bytes)` : ""}.`,
-  };
+/** A ready lesson as a source: its whole stream, ended after its last read. */
+function lessonSource(lesson: Lesson): TeachSource {
+  const length = lesson.chunks.reduce((n, c) => n + c.length, 0);
+  return { ...lesson, ended: true, axisEnd: `${length.toLocaleString("en")} B` };
 }

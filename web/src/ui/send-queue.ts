@@ -5,6 +5,8 @@
  * the stream.
  */
 
+import { plural } from "./plural.js";
+
 /** One send: its writes in order and the delay between two of them, in ms. */
 export interface SendJob {
   readonly label: string;
@@ -38,8 +40,6 @@ export interface SendQueue {
   /** Resolves once nothing runs and nothing waits. */
   idle(): Promise<void>;
 }
-
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 /** "not sent" or "stopped after write 2 of 4", and the queued sends dropped, joined by "; ". */
 function stopped(done: number, of: number, dropped: number): string {

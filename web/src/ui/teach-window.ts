@@ -40,7 +40,8 @@ export function focusOffsets(step: FramerStep, frames: readonly FrameBox[]): num
     const w = step.waiting[0];
     out.push(w);
     const cut = frames.find((f) => f.start === w);
-    if (cut !== undefined && cut.headEnd > cut.headStart) out.push(cut.headEnd - 1);
+    const head = step.head ?? (cut === undefined ? undefined : [cut.headStart, cut.headEnd]);
+    if (head !== undefined && head[1] > head[0]) out.push(head[1] - 1);
   }
   out.push(c0, Math.max(c0, c1 - 1));
   if (step.needed !== undefined) out.push(step.needed[0], step.needed[1] - 1);
@@ -114,8 +115,9 @@ export interface WindowCell {
 /**
  * The cells of `row` at `step`: frames complete by then as head / payload /
  * skipped; the frame being cut as pending up to the read's end, with its head
- * once read; the current read ("now"), read starts ("chunk"), the bytes the
- * framer needs ("needed") and the bytes not received yet ("later").
+ * once read (also when the frame completes only after the bytes played); the
+ * current read ("now"), read starts ("chunk"), the bytes the framer needs
+ * ("needed") and the bytes not received yet ("later").
  */
 export function windowCells(
   bytes: Uint8Array,
@@ -134,14 +136,12 @@ export function windowCells(
     boundaries: readStarts.filter((b) => b >= from && b < to),
     pendingFrom: step?.waiting?.[0],
   });
-  const cut =
-    step?.waiting === undefined ? undefined : frames.find((f) => f.start === step.waiting?.[0]);
+  const head = step?.head;
   const out: WindowCell[] = [];
   for (let at = from; at < to; at++) {
     let f = flags[at - from] ?? 0;
     if (at >= position) f &= ~MARK_PENDING;
-    if (cut !== undefined && position >= cut.headEnd && at >= cut.headStart && at < cut.headEnd)
-      f |= MARK_HEAD;
+    if (head !== undefined && at >= head[0] && at < head[1]) f |= MARK_HEAD;
     let classes = cellClasses(f);
     if (step !== undefined && at >= step.chunk[0] && at < step.chunk[1]) classes += " now";
     if (step?.needed !== undefined && at >= step.needed[0] && at < step.needed[1])
