@@ -329,6 +329,10 @@ function typesByDirection(values: readonly string[]): {
     c2s: undefined,
     s2c: undefined,
   };
+  // A message type's name never holds "=": a value with one names a direction.
+  const wrong = values.find((v) => v.includes("=") && !/^(c2s|s2c)=/.test(v));
+  if (wrong !== undefined)
+    throw new UsageError(`--type ${wrong}: the direction before "=" is c2s or s2c`);
   const every = values.filter((v) => !/^(c2s|s2c)=/.test(v));
   const each = values.filter((v) => /^(c2s|s2c)=/.test(v));
   if (every.length > 0 && each.length > 0)

@@ -340,6 +340,10 @@ describe("framescope decode", () => {
       "--type c2s=NAME twice",
     ],
     [["decode", "--framing", "length", "--proto", KV_PROTO, "--type", "s2c="], "names no type"],
+    [
+      ["decode", "--framing", "length", "--proto", KV_PROTO, "--type", "x2y=abi.CommandRequest"],
+      'the direction before "=" is c2s or s2c',
+    ],
     [["decode", "--framing", "length", "--type", "s2c=X"], "--type needs --proto FILE"],
     [["decode", "--framing", "length", "--proto", KV_PROTO, "--type", "X", "--raw"], "exclude"],
   ])("usage error %j exits 2 with the reason on stderr", (args, reason) => {

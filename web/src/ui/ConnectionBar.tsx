@@ -64,7 +64,8 @@ export function ConnectionBar({
   const offered = [
     ...new Set([
       ...(hello?.demo === null || hello === undefined ? [] : [hello.demo]),
-      ...(hello?.allow ?? []),
+      // Patterns of the allow-list ("127.0.0.1:*") are no target to connect to.
+      ...(hello?.allow ?? []).filter((t) => !t.includes("*")),
     ]),
   ];
   const attached = new Set(
