@@ -21,6 +21,15 @@ export const DEFAULT_IDLE_TIMEOUT_MS = 10 * 60 * 1000;
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 /** Bytes buffered towards a page before the bridge stops reading its TCP sockets. */
 export const DEFAULT_HIGH_WATER_MARK = 2 * 1024 * 1024;
+/**
+ * Bytes of page sends one connection holds for a target that does not read,
+ * over the socket's own buffer, before it is closed with TARGET_NOT_READING.
+ * The limit is at least maxPayload (so one send always fits an empty queue):
+ * by default this or maxPayload, the larger.
+ */
+export const DEFAULT_MAX_LINK_QUEUE = 16 * 1024 * 1024;
+/** The same for all of one page's connections together: by default this or maxLinkQueue, the larger. */
+export const DEFAULT_MAX_SESSION_QUEUE = 64 * 1024 * 1024;
 
 /** One `--tap LISTEN=TARGET`: listen on `listen`, forward each client to `target`. */
 export interface TapOption {
@@ -68,10 +77,16 @@ export interface BridgeTuning {
 /** All limits, resolved. */
 export type ResolvedLimits = BridgeLimits & BridgeTuning;
 
-/** Fills in the default limits; throws on a non-positive value, a maxPayload over 256 MiB or a maxViewId over 0xffff (a programmer error). */
+/**
+ * Fills in the default limits; throws on a non-positive value, a maxPayload
+ * over 256 MiB, a maxViewId over 0xffff, a maxLinkQueue under maxPayload or a
+ * maxSessionQueue under maxLinkQueue (a programmer error).
+ */
 export function resolveLimits(given: Partial<ResolvedLimits> = {}): ResolvedLimits {
+  const maxPayload = given.maxPayload ?? DEFAULT_MAX_PAYLOAD;
+  const maxLinkQueue = given.maxLinkQueue ?? Math.max(DEFAULT_MAX_LINK_QUEUE, maxPayload);
   const limits: ResolvedLimits = {
-    maxPayload: given.maxPayload ?? DEFAULT_MAX_PAYLOAD,
+    maxPayload,
     maxSessionConnections: given.maxSessionConnections ?? DEFAULT_MAX_SESSION_CONNECTIONS,
     maxConnections: given.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
     idleTimeoutMs: given.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
@@ -79,6 +94,8 @@ export function resolveLimits(given: Partial<ResolvedLimits> = {}): ResolvedLimi
     connectTimeoutMs: given.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
     highWaterMark: given.highWaterMark ?? DEFAULT_HIGH_WATER_MARK,
     maxViewId: given.maxViewId ?? MAX_VIEW_ID,
+    maxLinkQueue,
+    maxSessionQueue: given.maxSessionQueue ?? Math.max(DEFAULT_MAX_SESSION_QUEUE, maxLinkQueue),
   };
   for (const [key, value] of Object.entries(limits)) {
     if (!Number.isSafeInteger(value) || value <= 0)
@@ -91,6 +108,16 @@ export function resolveLimits(given: Partial<ResolvedLimits> = {}): ResolvedLimi
   }
   if (limits.maxViewId > MAX_VIEW_ID) {
     throw new RangeError(`maxViewId ${limits.maxViewId} exceeds the chunk head's ${MAX_VIEW_ID}`);
+  }
+  if (limits.maxLinkQueue < limits.maxPayload) {
+    throw new RangeError(
+      `maxLinkQueue ${limits.maxLinkQueue} is under maxPayload ${limits.maxPayload}: a send would not fit`,
+    );
+  }
+  if (limits.maxSessionQueue < limits.maxLinkQueue) {
+    throw new RangeError(
+      `maxSessionQueue ${limits.maxSessionQueue} is under maxLinkQueue ${limits.maxLinkQueue}`,
+    );
   }
   return limits;
 }

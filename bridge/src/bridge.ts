@@ -133,6 +133,8 @@ export async function createBridge(options: BridgeOptions = {}): Promise<Bridge>
       maxSessionConnections: limits.maxSessionConnections,
       maxConnections: limits.maxConnections,
       idleTimeoutMs: limits.idleTimeoutMs,
+      maxLinkQueue: limits.maxLinkQueue,
+      maxSessionQueue: limits.maxSessionQueue,
     },
     taps: tapInfos,
     demo: options.demo ?? null,

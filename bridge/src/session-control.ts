@@ -33,10 +33,19 @@ export function parseClientMessage(text: string): ParsedControl {
   switch (type) {
     case "connect": {
       const echo = f["echo"];
+      const written = f["written"];
       if (req === undefined) return fail("connect needs a numeric req");
       if (typeof f["target"] !== "string") return fail("connect needs a target string");
       if (echo !== undefined && typeof echo !== "boolean") return fail("echo must be a boolean");
-      return ok({ type, req, target: f["target"], ...(echo === undefined ? {} : { echo }) });
+      if (written !== undefined && typeof written !== "boolean")
+        return fail("written must be a boolean");
+      return ok({
+        type,
+        req,
+        target: f["target"],
+        ...(echo === undefined ? {} : { echo }),
+        ...(written === undefined ? {} : { written }),
+      });
     }
     case "fin":
     case "close":

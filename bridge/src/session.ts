@@ -39,7 +39,6 @@ export class Session {
   private readonly views = new Map<number, { close(): void }>();
   /** Ids of views open or being opened; an id is freed once its view has ended. */
   private readonly viewIds: ViewIds;
-  private fullLinks = 0;
   private closed = false;
   private readonly unwatchRecorder: () => void;
 
@@ -81,12 +80,13 @@ export class Session {
   }
 
   /**
-   * Reads from the page only while every target can take more, the page keeps
-   * up with what it is sent and the capture is not full: any one reason alone
-   * pauses the WebSocket.
+   * Reads from the page while it keeps up with what it is sent and the capture
+   * is not full: either reason alone pauses the WebSocket. A target that does
+   * not read never does: its link holds the page's sends up to a bound (see
+   * onSend), so control messages and other connections go on.
    */
   private readPage(): void {
-    if (this.fullLinks > 0 || this.page.behind || this.host.ctx.recorder.full) this.page.ws.pause();
+    if (this.page.behind || this.host.ctx.recorder.full) this.page.ws.pause();
     else this.page.ws.resume();
   }
 
@@ -107,7 +107,7 @@ export class Session {
   private onControl(m: ClientMessage): void {
     switch (m.type) {
       case "connect":
-        this.connect(m.req, m.target, m.echo === true);
+        this.connect(m.req, m.target, m.echo === true, m.written === true);
         return;
       case "fin":
       case "close": {
@@ -199,7 +199,7 @@ export class Session {
     r.view.start();
   }
 
-  private connect(req: number, targetText: string, echo: boolean): void {
+  private connect(req: number, targetText: string, echo: boolean, written: boolean): void {
     const { limits, allow } = this.host.ctx;
     const target = parseHostPort(targetText);
     if (target === null) return this.error("BAD_TARGET", `not host:port: ${targetText}`, { req });
@@ -225,6 +225,7 @@ export class Session {
           local,
           remote,
           time,
+          ...(written ? { written: 0 } : {}),
         }),
       data: (l, read, time, owner) =>
         this.page.sendFramedChunk({ dir: "s2c", view: 0, conn: l.id, time }, read, owner),
@@ -245,7 +246,14 @@ export class Session {
         this.forget(l);
         this.page.sendControl({ type: "closed", view: 0, conn: l.id, reason, time });
       },
-      writable: (_l, full) => this.onLinkWritable(full),
+      // The session keeps reading the page while a target is full: the link holds the sends.
+      writable: () => undefined,
+      ...(written
+        ? {
+            written: (l: TcpLink, bytes: number) =>
+              this.page.sendControl({ type: "written", view: 0, conn: l.id, bytes }),
+          }
+        : {}),
     });
     this.links.set(link.id, link);
     if (echo) this.echo.add(link.id);
@@ -266,15 +274,38 @@ export class Session {
       return this.error("BAD_MESSAGE", `connection ${conn} is shut down for writing`, { conn });
     const bytes = message.subarray(CHUNK_HEAD_SIZE);
     if (bytes.length === 0) return;
+    if (!this.roomFor(link, bytes.length)) return;
     const time = link.write(bytes);
+    if (time === undefined) return;
     // The echo reuses the message: its head is rewritten in place (the bytes after it are untouched).
     if (this.echo.has(conn))
       this.page.sendFramedChunk({ dir: "c2s", view: 0, conn, time }, message);
   }
 
-  private onLinkWritable(full: boolean): void {
-    this.fullLinks += full ? 1 : -1;
-    this.readPage();
+  /**
+   * Keeps the bytes all of the session's links hold for their targets within
+   * `limits.maxSessionQueue`: when a send would pass it, the connection holding
+   * the most is ended with TARGET_NOT_READING (the one sent to, on a tie).
+   * False when that is the connection sent to: its send is dropped with it.
+   */
+  private roomFor(link: TcpLink, size: number): boolean {
+    const max = this.host.ctx.limits.maxSessionQueue;
+    let total = size;
+    for (const l of this.links.values()) total += l.queued;
+    while (total > max) {
+      let worst = link;
+      for (const l of this.links.values()) if (l.queued > worst.queued) worst = l;
+      const q = worst.queued;
+      const lost = worst === link ? q + size : q;
+      worst.abort(
+        "TARGET_NOT_READING",
+        `the target is not reading: ${lost} bytes could not be written (this page's ` +
+          `connections hold at most ${max} for their targets, and this one held the most)`,
+      );
+      if (worst === link) return false;
+      total -= q;
+    }
+    return true;
   }
 
   private forget(link: TcpLink): void {

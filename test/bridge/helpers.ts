@@ -126,13 +126,14 @@ export class PageClient {
     this.ws.send(encodeChunk({ dir: "c2s", view: 0, conn, time: 0 }, bytes));
   }
 
-  /** Sends `connect` and waits for its `opened` (or `error`). */
+  /** Sends `connect` (with `written: true` when asked) and waits for its `opened` (or `error`). */
   async connect(
     target: string,
     echo = false,
+    written = false,
   ): Promise<Extract<ServerMessage, { type: "opened" | "error" }>> {
     const req = this.nextReq++;
-    this.send({ type: "connect", req, target, echo });
+    this.send({ type: "connect", req, target, echo, ...(written ? { written } : {}) });
     return this.waitFor(
       (m): m is Extract<ServerMessage, { type: "opened" | "error" }> =>
         (m.type === "opened" || m.type === "error") && m.req === req,
@@ -165,6 +166,15 @@ export class PageClient {
         throw new Error(`session closed (${this.closeCode}) while waiting`);
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
+  }
+
+  /** The last `written` count of a connection (0 before any). */
+  written(conn: number): number {
+    for (let i = this.messages.length - 1; i >= 0; i--) {
+      const m = this.messages[i];
+      if (m?.type === "written" && m.conn === conn) return m.bytes;
+    }
+    return 0;
   }
 
   /** How many bytes were received for one connection and direction (cheap: no copy). */

@@ -264,7 +264,12 @@ describe("bridge: static files", () => {
     expect(JSON.parse(first)).toMatchObject({
       type: "hello",
       version: 1,
-      limits: { maxPayload: 16 * 1024 * 1024, maxSessionConnections: 64 },
+      limits: {
+        maxPayload: 16 * 1024 * 1024,
+        maxSessionConnections: 64,
+        maxLinkQueue: 16 * 1024 * 1024,
+        maxSessionQueue: 64 * 1024 * 1024,
+      },
       taps: [],
       demo: null,
       capture: null,

@@ -159,6 +159,8 @@ export const HELLO: ServerMessage = {
     maxSessionConnections: 64,
     maxConnections: 512,
     idleTimeoutMs: 600_000,
+    maxLinkQueue: 1 << 24,
+    maxSessionQueue: 1 << 26,
   },
   taps: [{ name: "demo", listen: "127.0.0.1:7001", target: "127.0.0.1:9527" }],
   demo: "127.0.0.1:9527",

@@ -196,6 +196,54 @@ describe("SessionModel", () => {
     expect(model.maxWrite()).toBe((1 << 24) - 16);
   });
 
+  it("counts a send as taken only once the bridge's `written` covers it; a close ends the wait", async () => {
+    const { model, socket } = setup();
+    socket().open();
+    socket().text(HELLO);
+    model.connectTo("127.0.0.1:9");
+    const sent = socket()
+      .sentMessages()
+      .find((m) => m["type"] === "connect");
+    expect(sent).toMatchObject({ echo: true, written: true });
+    socket().text(
+      openedMessage(0, 7, { source: "session", req: sent?.["req"] as number, written: 0 }),
+    );
+    const key = model.connect?.state === "open" ? model.connect.conn : "";
+    expect(model.sendBytes(key, new Uint8Array(300))).toBe(true);
+    expect(model.sendBytes(key, new Uint8Array(200))).toBe(true);
+    expect(model.taken(key, 500)).toBe(true);
+    const some = model.taken(key, 100);
+    const all = model.taken(key, 0);
+    expect(some).toBeInstanceOf(Promise);
+    const settled: string[] = [];
+    void (some as Promise<boolean>).then((r) => settled.push(`some ${r}`));
+    void (all as Promise<boolean>).then((r) => settled.push(`all ${r}`));
+    socket().text({ type: "written", view: 0, conn: 7, bytes: 300 });
+    await Promise.resolve();
+    expect(settled).toEqual([]);
+    socket().text({ type: "written", view: 0, conn: 7, bytes: 400 });
+    await Promise.resolve();
+    expect(settled).toEqual(["some true"]);
+    socket().text({ type: "closed", view: 0, conn: 7, reason: "error", time: 9 });
+    await Promise.resolve();
+    expect(settled).toEqual(["some true", "all false"]);
+    expect(await model.taken(key, 0)).toBe(false);
+  });
+
+  it("does not wait for `written` from a bridge that did not say it reports", () => {
+    const { model, socket } = setup();
+    socket().open();
+    socket().text(HELLO);
+    model.connectTo("127.0.0.1:9");
+    const req = socket()
+      .sentMessages()
+      .find((m) => m["type"] === "connect")?.["req"] as number;
+    socket().text(openedMessage(0, 8, { source: "session", req }));
+    const key = model.connect?.state === "open" ? model.connect.conn : "";
+    expect(model.sendBytes(key, new Uint8Array(300))).toBe(true);
+    expect(model.taken(key, 0)).toBe(true);
+  });
+
   it("a click on a byte selects the innermost field covering it; another frame's byte selects that frame first", () => {
     const { model, socket, settle } = setup();
     socket().open();

@@ -1,6 +1,8 @@
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { SendFlows } from "../../web/src/session/send-flow.js";
 import {
+  SEND_WINDOW,
   createSendQueue,
   describeSendQueue,
   sendQueueOf,
@@ -192,6 +194,109 @@ describe("a send queue", () => {
       "sending: write 2 of 2",
       "sent 2 B in 2 writes",
     ]);
+  });
+});
+
+describe("a send queue on a bridge that reports what it wrote", () => {
+  /** A connection whose bridge reports `written`; `take(n)` is the bridge writing n more bytes. */
+  function reportingConnection(): {
+    queue: SendQueue;
+    sizes: number[];
+    take(n: number): void;
+    close(): void;
+  } {
+    const flows = new SendFlows();
+    flows.reporting("k");
+    const sizes: number[] = [];
+    let written = 0;
+    const queue = createSendQueue({
+      write: (bytes) => {
+        sizes.push(bytes.length);
+        flows.sent("k", bytes.length);
+        return true;
+      },
+      wait: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      taken: (window) => flows.taken("k", window),
+    });
+    return {
+      queue,
+      sizes,
+      take: (n) => flows.written("k", (written += n)),
+      close: () => flows.ended("k"),
+    };
+  }
+
+  const big = (name: string, writes: number, size: number): SendJob => ({
+    label: name,
+    writes: Array.from({ length: writes }, () => new Uint8Array(size)),
+    delay: 0,
+  });
+
+  it("says sent only once the target took every byte", async () => {
+    const c = reportingConnection();
+    c.queue.enqueue(job("a", 2, 0));
+    await vi.runAllTimersAsync();
+    expect(c.sizes).toEqual([1, 1]);
+    expect(describeSendQueue(c.queue.state())).toBe(
+      "sending: write 2 of 2, waiting for the target to read",
+    );
+    c.take(1);
+    await vi.runAllTimersAsync();
+    expect(c.queue.state().running?.held).toBe(true);
+    c.take(1);
+    await c.queue.idle();
+    expect(describeSendQueue(c.queue.state())).toBe("sent 2 B in 2 writes");
+  });
+
+  it("holds its next write while more than SEND_WINDOW bytes wait in the bridge", async () => {
+    const c = reportingConnection();
+    const size = SEND_WINDOW / 2;
+    c.queue.enqueue(big("a", 5, size));
+    await vi.runAllTimersAsync();
+    // A write goes out while at most SEND_WINDOW waits in the bridge: the fourth waits for the target.
+    expect(c.sizes.length).toBe(3);
+    expect(describeSendQueue(c.queue.state())).toBe(
+      "sending: write 3 of 5, waiting for the target to read",
+    );
+    c.take(size);
+    await vi.runAllTimersAsync();
+    expect(c.sizes.length).toBe(4);
+    c.take(4 * size);
+    await c.queue.idle();
+    expect(c.sizes.length).toBe(5);
+    expect(describeSendQueue(c.queue.state())).toBe(`sent ${5 * size} B in 5 writes`);
+  });
+
+  it("says the target did not take it all when the connection closes first", async () => {
+    const c = reportingConnection();
+    c.queue.enqueue(big("a", 3, SEND_WINDOW));
+    c.queue.enqueue(job("b", 1, 0));
+    await vi.runAllTimersAsync();
+    expect(c.sizes.length).toBe(2);
+    c.close();
+    await c.queue.idle();
+    expect(c.sizes.length).toBe(2);
+    expect(describeSendQueue(c.queue.state())).toBe(
+      "stopped after write 2 of 3; 1 queued send dropped: the connection is closed",
+    );
+
+    const d = reportingConnection();
+    d.queue.enqueue(job("a", 2, 0));
+    await vi.runAllTimersAsync();
+    d.close();
+    await d.queue.idle();
+    expect(describeSendQueue(d.queue.state())).toBe(
+      "2 B given to the bridge in 2 writes, but the connection closed before the target took them all",
+    );
+  });
+
+  it("a cancel stops a send that waits for the target", async () => {
+    const c = reportingConnection();
+    c.queue.enqueue(big("a", 4, SEND_WINDOW));
+    await vi.runAllTimersAsync();
+    c.queue.cancel("you disconnected");
+    await c.queue.idle();
+    expect(describeSendQueue(c.queue.state())).toBe("stopped after write 2 of 4: you disconnected");
   });
 });
 

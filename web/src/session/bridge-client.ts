@@ -82,6 +82,7 @@ const SERVER_TYPES: ReadonlySet<string> = new Set<ServerMessage["type"]>([
   "fin",
   "closed",
   "error",
+  "written",
   "captures",
   "view",
   "view-end",

@@ -17,6 +17,8 @@ export function handleBridgeEvent(model: SessionModel, event: BridgeEvent): void
         model.linkLost(Date.now() * 1000);
       model.bridge = event.state;
       if (event.state.kind === "open") onHello(model);
+      // The bridge closed this page's connections with the link: nothing more will be written.
+      else model.flows.endAll();
       model.changed();
       return;
     case "message":

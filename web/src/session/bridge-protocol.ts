@@ -28,6 +28,15 @@ export interface BridgeLimits {
   readonly maxConnections: number;
   /** A TCP connection with no traffic either way for this long is closed, in milliseconds. */
   readonly idleTimeoutMs: number;
+  /**
+   * Bytes of the page's sends one connection may hold for a target that does
+   * not take them, over the socket's own 256 KiB; a send past it closes the
+   * connection (TARGET_NOT_READING). A page that keeps what it sent minus the
+   * `written` count under this never meets it.
+   */
+  readonly maxLinkQueue: number;
+  /** The same for all of one page's connections together; past it the one holding the most is closed. */
+  readonly maxSessionQueue: number;
 }
 
 /** A tap the page can attach to: the bridge listens on `listen` and forwards to `target`. */
@@ -66,6 +75,8 @@ export const CLOSE_REASONS = ["ended", "page", "session", "idle", "error", "shut
  * Stable error codes. Socket errors keep Node's code where it is one of these;
  * any other socket error is SOCKET_ERROR with the original code in the text.
  * BAD_RECORD: a view skipped a capture record it could not read (its offset is in the text).
+ * TARGET_NOT_READING: the bridge held as much of the page's sends as it may for
+ * a target that does not take them, and closed the connection rather than hold more.
  */
 export type BridgeErrorCode = (typeof BRIDGE_ERROR_CODES)[number];
 
@@ -93,6 +104,7 @@ export const BRIDGE_ERROR_CODES = [
   "CAPTURES_OFF",
   "TAP_NOT_FOUND",
   "BAD_RECORD",
+  "TARGET_NOT_READING",
 ] as const;
 
 /** Page -> bridge control messages (JSON text frames). `req` is echoed in the answer. */
@@ -104,6 +116,8 @@ export type ClientMessage =
       readonly target: string;
       /** Also send the page's own sends back as `c2s` chunks stamped by the bridge; default false. */
       readonly echo?: boolean;
+      /** Also send `written` notices: how much of the page's sends the target's socket has taken; default false. */
+      readonly written?: boolean;
     }
   | { readonly type: "fin"; readonly conn: number }
   | { readonly type: "close"; readonly conn: number }
@@ -152,6 +166,8 @@ export type ServerMessage =
       /** For taps: the tapped client's address. */
       readonly client?: Endpoint;
       readonly time: number;
+      /** 0 when the page's `connect` asked for `written` notices (so the page knows they will come). */
+      readonly written?: number;
     }
   | {
       readonly type: "fin";
@@ -175,6 +191,18 @@ export type ServerMessage =
       readonly code: BridgeErrorCode;
       readonly message: string;
       readonly time: number;
+    }
+  | {
+      /**
+       * For a connection opened with `written: true`: `bytes` of the page's
+       * sends on it, counted from the start, have been handed to the target's
+       * socket; the rest waits in the bridge. Sent when the count grows, at most
+       * once per turn of the bridge's event loop, and before `closed`.
+       */
+      readonly type: "written";
+      readonly view: number;
+      readonly conn: number;
+      readonly bytes: number;
     }
   | { readonly type: "captures"; readonly req: number; readonly captures: readonly CaptureInfo[] }
   | {

@@ -49,6 +49,7 @@ export function handleServerMessage(model: SessionModel, msg: ServerMessage): vo
       };
       model.table(key);
       if (msg.view === 0 && msg.source === "session") model.opened.add(key);
+      if (msg.view === 0 && msg.written !== undefined) model.flows.reporting(key);
       const pending = model.connect;
       if (msg.view === 0 && pending?.state === "pending" && msg.req === pending.req) {
         model.connect = { state: "open", target: pending.target, conn: key };
@@ -66,6 +67,7 @@ export function handleServerMessage(model: SessionModel, msg: ServerMessage): vo
       if (key === undefined) return;
       const c = model.store.connection(key, msg.conn);
       c.closed = { reason: msg.reason, time: msg.time };
+      model.flows.ended(key);
       model.endStream(key, "c2s", msg.time);
       model.endStream(key, "s2c", msg.time);
       break;
@@ -97,6 +99,12 @@ export function handleServerMessage(model: SessionModel, msg: ServerMessage): vo
         };
       } else model.notice("bridge", `${msg.code}: ${msg.message}`);
       break;
+    }
+    case "written": {
+      // Only the composer's send queue waits on this: nothing to re-render.
+      const key = keyOf(model, msg.view, msg.conn);
+      if (key !== undefined) model.flows.written(key, msg.bytes);
+      return;
     }
     case "captures":
       model.captures = msg.captures;

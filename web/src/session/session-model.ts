@@ -16,6 +16,7 @@ import { DEFAULT_CONFIG } from "./defaults.js";
 import { FrameTable } from "./frame-table.js";
 import type { ProtoFile } from "./schema-load.js";
 import { Selection } from "./selection.js";
+import { SendFlows } from "./send-flow.js";
 import { SharedChunks, forWorker } from "./shared-chunks.js";
 import type { ViewInfo } from "./server-messages.js";
 import type {
@@ -116,6 +117,8 @@ export class SessionModel {
   readonly requests = new Map<number, { kind: "attach" | "open-capture"; name: string }>();
   /** Where received chunks are held: shared with the worker when the page may share memory. */
   readonly chunks: SharedChunks;
+  /** How much of this page's sends the bridge has written to each target. */
+  readonly flows = new SendFlows();
   private readonly outbox: ChunkItem[] = [];
   private outboxBytes = 0;
 
@@ -268,7 +271,7 @@ export class SessionModel {
   /** Opens a TCP connection through the bridge; the answer shows in `connect`. */
   connectTo(target: string): void {
     const req = this.options.client.nextReq();
-    if (!this.options.client.send({ type: "connect", req, target, echo: true })) {
+    if (!this.options.client.send({ type: "connect", req, target, echo: true, written: true })) {
       this.connect = {
         state: "failed",
         target,
@@ -296,7 +299,25 @@ export class SessionModel {
   sendBytes(key: ConnKey, bytes: Uint8Array): boolean {
     const c = this.store.get(key);
     if (c === undefined || !this.canWrite(key)) return false;
-    return this.options.client.sendChunk(c.conn, bytes);
+    if (!this.options.client.sendChunk(c.conn, bytes)) return false;
+    this.flows.sent(key, bytes.length);
+    return true;
+  }
+
+  /**
+   * True when the bridge holds at most `window` bytes of this page's sends on
+   * `key` for its target (the rest it has written; always, with a bridge that
+   * does not report), else a promise of true once it does, of false when the
+   * connection ends first.
+   */
+  taken(key: ConnKey, window: number): true | Promise<boolean> {
+    // Never more than half of what the bridge lets a connection hold.
+    const most: unknown =
+      this.bridge.kind === "open" ? this.bridge.hello.limits.maxLinkQueue : undefined;
+    return this.flows.taken(
+      key,
+      typeof most === "number" ? Math.min(window, Math.floor(most / 2)) : window,
+    );
   }
 
   /** The most bytes one write may carry: the bridge's message limit less a chunk's head. */
@@ -417,6 +438,7 @@ export class SessionModel {
   clearClosed(): void {
     const gone = this.store.keys().filter((k) => this.store.get(k)?.closed !== undefined);
     this.store.remove(gone);
+    this.flows.forget(gone);
     for (const k of gone) {
       this.tables.delete(k);
       this.opened.delete(k);

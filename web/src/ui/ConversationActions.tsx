@@ -60,7 +60,11 @@ export function ConversationActions() {
   const queue =
     key === undefined || !mine
       ? undefined
-      : sendQueueOf(model, key, () => ({ write: (b) => model.sendBytes(key, b), wait: sleep }));
+      : sendQueueOf(model, key, () => ({
+          write: (b) => model.sendBytes(key, b),
+          wait: sleep,
+          taken: (window) => model.taken(key, window),
+        }));
   const sending = useSyncExternalStore(
     queue?.subscribe ?? noSubscribe,
     queue?.state ?? (() => IDLE),
