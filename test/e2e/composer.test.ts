@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { LIVE_MS, connectTo, usePage } from "./fixture.js";
 import { screenshot, type OpenedPage } from "./harness.js";
+import { recordTexts, recordedTexts } from "./in-page.js";
 
 /** A frame row of the request `{"hget":{"table":"users","key":"alice"}}`, and of its answer. */
 const HGET_ALICE: unknown = expect.stringMatching(
@@ -60,6 +61,7 @@ describe("the composer, in Chromium, on a connection to the demo kv server", () 
     await expect.poll(() => c2s.count(), { timeout: LIVE_MS }).toBe(4);
     await screenshot(page, "composer-sent");
     expect(p.errors()).toEqual([]);
+    await p.close();
   });
 
   it("queues a second send behind the first: split and delayed writes never interleave", async () => {
@@ -77,14 +79,19 @@ describe("the composer, in Chromium, on a connection to the demo kv server", () 
     expect(await page.getByTestId("send").isDisabled()).toBe(true);
     await writes.pressSequentially("4");
     expect(await writes.inputValue()).toBe("4");
-    await page.getByTestId("compose-delay").fill("250");
+    await page.getByTestId("compose-delay").fill("500");
     const preview = page.getByTestId("compose-preview");
     await expect.poll(() => preview.locator(".c.wstart").count()).toBe(3);
-    // Two sends of 4 writes 250 ms apart, clicked back to back: the second waits its turn.
+    // Two sends of 4 writes 500 ms apart, clicked back to back: the second waits its turn.
+    // Every text the status shows is recorded: the queued state lasts only until the first
+    // send's last write, which a poll on a loaded machine may not see.
     const status = page.getByTestId("send-status");
+    await page.evaluate(recordTexts, "send-status");
     await page.getByTestId("send").click();
     await page.getByTestId("send").click();
-    await expect.poll(() => status.innerText()).toMatch(/^sending: write [1-4] of 4, 1 queued$/);
+    await expect
+      .poll(() => page.evaluate(recordedTexts, "send-status"))
+      .toContainEqual(expect.stringMatching(/^sending: write [1-4] of 4, 1 queued$/));
     await screenshot(page, "composer-queued");
     await expect.poll(() => status.innerText(), { timeout: LIVE_MS }).toBe("sent 20 B in 4 writes");
     const c2s = page.locator('.frame-rows .frow[data-dir="c2s"]');
@@ -92,10 +99,13 @@ describe("the composer, in Chromium, on a connection to the demo kv server", () 
     await expect.poll(() => s2c.count(), { timeout: LIVE_MS }).toBe(2);
     await expect.poll(() => c2s.allInnerTexts()).toEqual([HGET_ALICE, HGET_ALICE]);
     await expect.poll(() => s2c.allInnerTexts()).toEqual([ALICE_LIDDELL, ALICE_LIDDELL]);
+    // Payload checks come from the worker after the rows: once they are all in, no row has issues.
+    await expect.poll(() => page.getByTestId("checking").count()).toBe(0);
     expect(await page.locator(".frame-rows .frow.issue-row").count()).toBe(0);
     expect(await page.locator(".frame-rows .col-issues.has").count()).toBe(0);
     // Disconnecting mid-send stops it and drops what is queued, saying so on one wrapped line.
-    await page.getByTestId("compose-delay").fill("2000");
+    // The longest delay: the disconnect must come before the second write.
+    await page.getByTestId("compose-delay").fill("5000");
     await page.getByTestId("send").click();
     await page.getByTestId("send").click();
     await expect.poll(() => status.innerText()).toBe("sending: write 1 of 4, 1 queued");

@@ -68,6 +68,15 @@ describe("export and import, in Chromium", () => {
     // The selected frame's bytes, saved as a file, are its span.
     await page.getByTestId("frame-list").press("Home");
     await page.locator('.frame-rows .frow[data-row="0"]').click();
+    // A click on a row asks the worker for the frame's details again, and until they arrive
+    // nothing is selected to save (an earlier answer may still be on the page).
+    await expect
+      .poll(() =>
+        page.evaluate(
+          "(() => { const s = window.framescope.selection; return s.row === 0 && s.detail !== undefined; })()",
+        ),
+      )
+      .toBe(true);
     const info = await page.getByTestId("frame-info").innerText();
     const [, start, end] = /\[(\d+), (\d+)\)/.exec(info) ?? [];
     const bin = await downloadOf(page, "save-bytes");
@@ -86,6 +95,8 @@ describe("export and import, in Chromium", () => {
     expect(shown).toBe(lines[0]?.["conn"]);
     expect(openedConns(capture)).toContain(String(lines[0]?.["conn"]));
     expect(p.errors()).toEqual([]);
+    // A page left open keeps taking in the live demo: close it for the tests that follow.
+    await p.close();
   });
 
   it("imports that capture by file picker and by drop, and decodes it like live traffic", async () => {
@@ -145,6 +156,7 @@ describe("export and import, in Chromium", () => {
       .poll(() => page.getByTestId("export-said").innerText())
       .toMatch(/NOT_A_CAPTURE|SHORT_HEAD/);
     expect(p.pageErrors).toEqual([]);
+    await p.close();
   });
 
   it("opens a recorded capture from the bridge's list: downloaded, decoded like live traffic", async () => {

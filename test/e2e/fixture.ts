@@ -8,6 +8,7 @@ import {
   type RunningBridge,
   type StartBridgeOptions,
 } from "./harness.js";
+import { listedRows, type ListedRow } from "./in-page.js";
 
 /** How long a test polls for live traffic to show, in ms (the demo runs every second by default). */
 export const LIVE_MS = 20_000;
@@ -89,10 +90,13 @@ export async function selectFinishedConversation(page: Page): Promise<void> {
   // A new conversation may arrive between finding the row and the click, moving the rows
   // (their elements are reused): click again until the page has selected this one.
   await expect
-    .poll(async () => {
-      await page.locator(`.conv[data-conn="${key}"]`).click();
-      return page.evaluate("window.framescope.selection.conn");
-    })
+    .poll(
+      async () => {
+        await page.locator(`.conv[data-conn="${key}"]`).click();
+        return page.evaluate("window.framescope.selection.conn");
+      },
+      { timeout: LIVE_MS },
+    )
     .toBe(key);
   await expect.poll(() => page.getByTestId("frame-count").innerText()).toBe("26 rows");
 }
@@ -109,11 +113,22 @@ export async function connectTo(page: Page, target: string): Promise<void> {
 /**
  * The size column of the listed rows: every frame row says `size`; an issue row (bytes
  * left when a stream ends, say) gives its stream offset instead. At least `least` frame rows.
+ * The rows are read in one go and the assertions look at that one reading: on a followed
+ * live conversation the list empties when a newer one starts, and an element that was a
+ * frame row may show an issue row by the time a second read reaches it.
  */
 export async function expectFrameSizes(page: Page, size: string, least = 1): Promise<void> {
-  const frames = page.locator(".frame-rows .frow:not(.issue-row) .col-size");
-  await expect.poll(() => frames.count(), { timeout: LIVE_MS }).toBeGreaterThanOrEqual(least);
-  expect(new Set(await frames.allInnerTexts())).toEqual(new Set([size]));
-  const where = await page.locator(".frame-rows .frow.issue-row .col-size").allInnerTexts();
+  let rows: ListedRow[] = [];
+  await expect
+    .poll(
+      async () => {
+        rows = await page.evaluate(listedRows);
+        return rows.filter((r) => !r.issue).length;
+      },
+      { timeout: LIVE_MS },
+    )
+    .toBeGreaterThanOrEqual(least);
+  expect(new Set(rows.filter((r) => !r.issue).map((r) => r.size))).toEqual(new Set([size]));
+  const where = rows.filter((r) => r.issue).map((r) => r.size);
   expect(where.filter((s) => !/^@\d+$/.test(s))).toEqual([]);
 }

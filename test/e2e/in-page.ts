@@ -16,6 +16,23 @@ interface PageWebSocket {
 }
 declare const WebSocket: new (url: string) => PageWebSocket;
 
+interface PageElement {
+  readonly innerText: string;
+  readonly classList: { contains(name: string): boolean };
+  querySelector(selector: string): PageElement | null;
+}
+declare const document: {
+  readonly body: unknown;
+  querySelector(selector: string): PageElement | null;
+  querySelectorAll(selector: string): Iterable<PageElement>;
+};
+declare const MutationObserver: new (callback: () => void) => {
+  observe(
+    target: unknown,
+    options: { subtree: boolean; childList: boolean; characterData: boolean },
+  ): void;
+};
+
 /** How a WebSocket opened in the page went. */
 export interface SocketOutcome {
   /** The `open` event fired. */
@@ -81,4 +98,51 @@ export function probeSocket(args: {
       }
     };
   });
+}
+
+/** A row of the frame list as {@link listedRows} reads it. */
+export interface ListedRow {
+  /** An issue row (its size column gives the issue's stream offset), not a frame. */
+  readonly issue: boolean;
+  /** The text of its size column. */
+  readonly size: string;
+}
+
+/**
+ * In the page: the rows the frame list shows, read in one go. The list is live and reuses a
+ * row's element for another row, so a locator's query and the reads of the elements it found
+ * (`allInnerTexts`, `evaluateAll`: two round trips) may see different rows; this does not.
+ */
+export function listedRows(): ListedRow[] {
+  return Array.from(document.querySelectorAll(".frame-rows .frow"), (row) => ({
+    issue: row.classList.contains("issue-row"),
+    size: row.querySelector(".col-size")?.innerText ?? "",
+  }));
+}
+
+/**
+ * In the page: from now on, records every text the element `[data-testid=testId]` shows, after
+ * every change of the page, so a test can tell that a state was shown even if it lasted less
+ * than a poll's interval. Read them with {@link recordedTexts}.
+ */
+export function recordTexts(testId: string): void {
+  const texts: string[] = [];
+  const g = globalThis as unknown as { recordedTexts?: Record<string, string[]> };
+  (g.recordedTexts ??= {})[testId] = texts;
+  const read = (): void => {
+    const text = document.querySelector(`[data-testid="${testId}"]`)?.innerText;
+    if (text !== undefined && text !== texts[texts.length - 1]) texts.push(text);
+  };
+  read();
+  new MutationObserver(read).observe(document.body, {
+    subtree: true,
+    childList: true,
+    characterData: true,
+  });
+}
+
+/** In the page: the texts {@link recordTexts} recorded for `testId` so far, oldest first. */
+export function recordedTexts(testId: string): string[] {
+  const g = globalThis as unknown as { recordedTexts?: Record<string, string[]> };
+  return [...(g.recordedTexts?.[testId] ?? [])];
 }

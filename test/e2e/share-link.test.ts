@@ -22,6 +22,9 @@ describe("a share link, in Chromium", () => {
       );
     await screenshot(page, "share-link-opened");
     expect([...first.errors(), ...second.errors()]).toEqual([]);
+    // A page left open keeps taking in the live demo: close it for the tests that follow.
+    await first.close();
+    await second.close();
   });
 
   it("a link's message types apply", async () => {
@@ -35,6 +38,7 @@ describe("a share link, in Chromium", () => {
       "length:mask=7fffffff,gzip=80000000",
     );
     expect(p.errors()).toEqual([]);
+    await p.close();
   });
 
   it("a link pasted into an open tab applies without a reload", async () => {
@@ -46,6 +50,7 @@ describe("a share link, in Chromium", () => {
     await page.evaluate(`location.hash = "c2s=fixed%3Asize%3D12&s2c=fixed%3Asize%3D12"`);
     await expect.poll(() => page.getByTestId("spec-both").inputValue()).toBe("fixed:size=12");
     expect(p.errors()).toEqual([]);
+    await p.close();
   });
 
   it("a link with an invalid spec says so and keeps the defaults", async () => {
